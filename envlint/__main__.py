@@ -1,0 +1,3 @@
+from envlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""Command line: parse arguments -> Config -> run -> report -> exit code. Nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+from typing import IO
+
+from envlint import __version__
+from envlint.config import ConfigError, load
+from envlint.diagnostics import Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse's convention too)
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"envlint: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="envlint", description="Find what package sync cannot mirror onto Linux cluster "
+                "workers: system libraries, local data files, unsolvable pins, unbuildable local packages, "
+                "non-PyPI sources. Subcommands: `envlint rule CODE`, `envlint rules`.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="project root (default: .)")
+    p.add_argument("--version", action="version", version=f"envlint {__version__}")
+    sel = p.add_argument_group("rule selection")
+    sel.add_argument("--select", help="comma-separated codes or prefixes to enable (e.g. BLD,SRC001)")
+    sel.add_argument("--extend-select", help="codes or prefixes to enable on top of the configured ones")
+    sel.add_argument("--ignore", help="comma-separated codes or prefixes to disable")
+    sel.add_argument("--ignore-packages", help="comma-separated distributions whose findings are dropped")
+    env = p.add_argument_group("environment (default: $VIRTUAL_ENV, a venv on PATH, $CONDA_PREFIX, .venv)")
+    exclusive = env.add_mutually_exclusive_group()
+    exclusive.add_argument("--python", type=Path, metavar="PATH", help="an interpreter (asked only as -I -S)")
+    exclusive.add_argument("--prefix", type=Path, metavar="DIR", help="a venv or conda prefix, read from files")
+    exclusive.add_argument("--inspect", type=Path, metavar="FILE", help="a `pip inspect` JSON report")
+    exclusive.add_argument("--no-env", action="store_true", help="skip the environment rules")
+    tgt = p.add_argument_group("target")
+    tgt.add_argument("--platform", help="target platform tag (default linux_x86_64)")
+    tgt.add_argument("--target-python", help="target Python version (default: the environment's)")
+    tgt.add_argument("--manylinux-glibc", help="glibc floor whose allow-listed libraries every worker has (default 2.17)")
+    tgt.add_argument("--worker-glibc", help="the workers' glibc: manylinux wheels up to it install (default 2.31)")
+    idx = p.add_argument_group("package index")
+    idx.add_argument("--index-url", help="simple index to ask (default: PyPI)")
+    idx.add_argument("--offline", action="store_true", default=None, help="use only the index cache")
+    idx.add_argument("--timeout", type=float, help="seconds per index request (default 15)")
+    idx.add_argument("--cache-dir", help="index cache directory")
+    out = p.add_argument_group("output")
+    out.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
+    out.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
+    out.add_argument("--quiet", "-q", action="store_true", help="only the findings")
+    out.add_argument("--statistics", action="store_true", help="a count per rule")
+    out.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    out.add_argument("--automation-id", help="SARIF runAutomationDetails.id (e.g. envlint/ci)")
+    ex = p.add_argument_group("exit status")
+    ex.add_argument("--fail-level", choices=["error", "warning", "info"], help="lowest severity that exits 1 (default warning)")
+    ex.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    cfg = p.add_argument_group("configuration")
+    cfg.add_argument("--config", type=Path, metavar="FILE", help="envlint.toml or pyproject.toml to use")
+    cfg.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    return p
+
+
+def _rule_command(argv: list[str], out: IO[str]) -> int:
+    from envlint.docs import rule_markdown
+    from envlint.registry import get_rule
+
+    p = _Parser(prog="envlint rule", description="Print a rule's documentation.")
+    p.add_argument("code")
+    args = p.parse_args(argv)
+    rule = get_rule(args.code)
+    if rule is None:
+        sys.stderr.write(f"envlint: error: unknown rule code {args.code!r} (see `envlint rules`)\n")
+        return EXIT_USAGE
+    out.write(rule_markdown(rule))
+    return EXIT_CLEAN
+
+
+def _rules_command(argv: list[str], out: IO[str]) -> int:
+    from rich.table import Table
+
+    from envlint.registry import all_rules
+    from envlint.reporters.text import make_console
+
+    p = _Parser(prog="envlint rules", description="List every rule.")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    args = p.parse_args(argv)
+    rules = all_rules()
+    if args.format == "json":
+        import json
+
+        json.dump([{"code": r.code, "name": r.name, "severity": r.severity.value, "summary": r.summary}
+                   for r in rules], out, indent=2)
+        out.write("\n")
+        return EXIT_CLEAN
+    table = Table(box=None, header_style="bold")
+    for col in ("code", "name", "severity", "summary"):
+        table.add_column(col, overflow="fold")
+    for r in rules:
+        table.add_row(r.code, r.name, r.severity.value, r.summary)
+    make_console(out, None).print(table)
+    return EXIT_CLEAN
+
+
+def _csv(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value is not None else None
+
+
+def main(argv: list[str] | None = None, stdout: IO[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = stdout or sys.stdout
+    try:
+        if argv and argv[0] == "rule":
+            return _rule_command(argv[1:], out)
+        if argv and argv[0] == "rules":
+            return _rules_command(argv[1:], out)
+        if argv and argv[0] == "check":
+            argv = argv[1:]
+        return _check(_check_parser().parse_args(argv), out)
+    except ConfigError as exc:
+        sys.stderr.write(f"envlint: error: {exc}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("envlint: interrupted\n")
+        return 130
+
+
+def _check(args: argparse.Namespace, out: IO[str]) -> int:
+    from envlint.engine import run
+    from envlint.reporters import Options, get
+
+    paths = [Path(p) for p in (args.paths or ["."])]
+    for p in paths:
+        if not p.exists():
+            raise ConfigError(f"{p}: no such file or directory")
+    root = paths[0] if paths[0].is_dir() else paths[0].parent
+    cli_values = {
+        "select": _csv(args.select), "ignore": _csv(args.ignore), "extend-select": _csv(args.extend_select),
+        "ignore-packages": _csv(args.ignore_packages), "platform": args.platform,
+        "target-python": args.target_python, "manylinux-glibc": args.manylinux_glibc,
+        "worker-glibc": args.worker_glibc, "fail-level": args.fail_level, "index-url": args.index_url,
+        "offline": args.offline, "timeout": args.timeout, "cache-dir": args.cache_dir,
+    }
+    for opt in ("python", "prefix", "inspect", "config"):
+        value = getattr(args, opt)
+        if value is not None and not value.exists():
+            raise ConfigError(f"--{opt} {value}: no such file or directory")
+    config = load(root, cli_values, config_file=args.config, isolated=args.isolated,
+                  paths=[p.resolve() for p in paths], python=args.python, prefix=args.prefix,
+                  inspect=args.inspect, no_env=args.no_env)
+    report = run(config)
+    options = Options(quiet=args.quiet, statistics=args.statistics,
+                      color={"auto": None, "always": True, "never": False}[args.color],
+                      automation_id=args.automation_id)
+    reporter = get(args.format)
+    if args.output:
+        buffer = io.StringIO()
+        reporter(report, buffer, Options(**{**options.__dict__, "color": False}))
+        try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(buffer.getvalue(), encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"--output {args.output}: {exc.strerror or exc}") from None
+    else:
+        reporter(report, out, options)
+    if args.exit_zero:
+        return EXIT_CLEAN
+    level: Severity = config.fail_level
+    return EXIT_FINDINGS if any(level <= d.severity for d in report.diagnostics) else EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

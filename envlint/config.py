@@ -1,0 +1,229 @@
+"""Configuration: ``[tool.envlint]`` in pyproject.toml or ``envlint.toml``, overridden by the CLI.
+
+Every key is declared once in :data:`KEYS` (type, default, help); an unknown key or a value of the
+wrong type is a :class:`ConfigError` naming the key and the file (the CLI exits 2).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from envlint.diagnostics import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    """Invalid configuration or usage; one line, exit code 2."""
+
+
+def _str_list(key: str, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _codes(key: str, value: Any) -> list[str]:
+    codes = [c.upper() for c in _str_list(key, value)]
+    for c in codes:
+        if not (c == "ALL" or (c[:1].isalpha() and c.isalnum())):
+            raise ValueError(f"{c!r} is not a rule code or prefix")
+    return codes
+
+
+def _str(key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("expected a non-empty string")
+    return value.strip()
+
+
+def _bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _positive(key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError("expected a positive number")
+    return float(value)
+
+
+def _positive_int(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError("expected a positive integer")
+    return value
+
+
+def _severity(key: str, value: Any) -> Severity:
+    if isinstance(value, Severity):
+        return value
+    return Severity.parse(_str(key, value))
+
+
+def _per_path(key: str, value: Any) -> dict[str, list[str]]:
+    if not isinstance(value, dict):
+        raise ValueError('expected a table of glob = ["CODE", ...]')
+    return {str(k): _codes(key, v) for k, v in value.items()}
+
+
+def _glibc(key: str, value: Any) -> str:
+    text = _str(key, value)
+    parts = text.split(".")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise ValueError("expected a glibc version such as 2.17")
+    return text
+
+
+def _python_version(key: str, value: Any) -> str:
+    text = _str(key, str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value)
+    parts = text.split(".")
+    if not 2 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or parts[0] != "3":
+        raise ValueError("expected a Python 3 version such as 3.11 or 3.11.7")
+    return text
+
+
+@dataclass(frozen=True)
+class Key:
+    attr: str
+    parse: Callable[[str, Any], Any]
+    help: str
+
+
+#: Every configuration key, as written in ``[tool.envlint]`` (kebab-case).
+KEYS: dict[str, Key] = {
+    "select": Key("select", _codes, "Rule codes or prefixes to enable (default: all)."),
+    "ignore": Key("ignore", _codes, "Rule codes or prefixes to disable."),
+    "extend-select": Key("extend_select", _codes, "Codes or prefixes to enable on top of `select`."),
+    "ignore-packages": Key("ignore_packages", _str_list, "Distributions whose findings are dropped."),
+    "per-path-ignores": Key("per_path_ignores", _per_path, 'Glob -> codes ignored in matching files, e.g. {"scripts/*" = ["DAT"]}.'),
+    "exclude": Key("exclude", _str_list, "Extra gitignore-style patterns of project files to skip."),
+    "platform": Key("platform", _str, "Target platform tag (default linux_x86_64)."),
+    "target-python": Key("target_python", _python_version, "Target Python version (default: the environment's)."),
+    "manylinux-glibc": Key("manylinux_glibc", _glibc, "Oldest glibc of the workers (default 2.17)."),
+    "worker-glibc": Key("worker_glibc", _glibc, "The workers' glibc: manylinux wheels up to it install (default 2.31)."),
+    "fail-level": Key("fail_level", _severity, "Lowest severity that makes the exit code 1 (default warning)."),
+    "index-url": Key("index_url", _str, "Simple index to ask (default: PyPI)."),
+    "offline": Key("offline", _bool, "Use only the index cache; never touch the network."),
+    "timeout": Key("timeout", _positive, "Seconds per index request (default 15)."),
+    "retries": Key("retries", _positive_int, "Attempts per index request (default 3)."),
+    "resolver-timeout": Key("resolver_timeout", _positive, "Seconds the resolver may spend on PIN003 (default 30)."),
+    "resolver-max-rounds": Key("resolver_max_rounds", _positive_int, "Resolution rounds before PIN003 gives up (default 2000)."),
+    "cache-dir": Key("cache_dir", _str, "Where index responses are cached (default: the user cache dir)."),
+}
+
+
+@dataclass
+class Config:
+    """Everything a run needs to know. Paths are absolute."""
+
+    root: Path = field(default_factory=Path.cwd)
+    paths: list[Path] = field(default_factory=list)
+    config_file: Path | None = None
+    # rule selection
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    ignore_packages: list[str] = field(default_factory=list)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    # target
+    platform: str = "linux_x86_64"
+    target_python: str | None = None
+    manylinux_glibc: str = "2.17"
+    worker_glibc: str = "2.31"
+    fail_level: Severity = Severity.WARNING
+    # environment selection (CLI only)
+    python: Path | None = None
+    prefix: Path | None = None
+    inspect: Path | None = None
+    no_env: bool = False
+    # index
+    index_url: str | None = None
+    offline: bool = False
+    timeout: float = 15.0
+    retries: int = 3
+    resolver_timeout: float = 30.0
+    resolver_max_rounds: int = 2000
+    cache_dir: str | None = None
+    # the process environment (so tests and pre-commit can pass their own)
+    environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+
+
+def find_config_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest ``envlint.toml`` or pyproject.toml with ``[tool.envlint]``, from root upwards."""
+    for directory in (root, *root.parents):
+        own = directory / "envlint.toml"
+        if own.is_file():
+            return own, _read(own)
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            data = _read(pyproject)
+            tool = data.get("tool", {})
+            if isinstance(tool, dict) and "envlint" in tool:
+                section = tool["envlint"]
+                if not isinstance(section, dict):
+                    raise ConfigError(f"{pyproject}: [tool.envlint] must be a table")
+                return pyproject, section
+        if (directory / ".git").exists():
+            break
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def apply(config: Config, values: dict[str, Any], source: str) -> None:
+    """Validate ``values`` (kebab-case keys) and set them on ``config``."""
+    for key, value in values.items():
+        spec = KEYS.get(key)
+        if spec is None:
+            hint = ""
+            alt = key.replace("_", "-")
+            if alt in KEYS:
+                hint = f" (did you mean '{alt}'?)"
+            raise ConfigError(f"{source}: unknown key '{key}' in [tool.envlint]{hint}")
+        try:
+            parsed = spec.parse(key, value)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: invalid value for '{key}': {exc}") from None
+        setattr(config, spec.attr, parsed)
+
+
+def load(root: Path, cli_values: dict[str, Any] | None = None, *, config_file: Path | None = None,
+         isolated: bool = False, **cli_only: Any) -> Config:
+    """Build a Config: defaults, then the config file, then CLI values (kebab-case keys)."""
+    config = Config(root=root.resolve())
+    for name, value in cli_only.items():
+        setattr(config, name, value)
+    if config_file is not None:
+        data = _read(config_file)
+        if config_file.name == "pyproject.toml":
+            data = data.get("tool", {}).get("envlint", {})
+        config.config_file = config_file.resolve()
+        apply(config, data, str(config_file))
+    elif not isolated:
+        found = find_config_file(config.root)
+        if found:
+            config.config_file, data = found
+            apply(config, data, str(found[0]))
+    if cli_values:
+        apply(config, {k: v for k, v in cli_values.items() if v is not None}, "command line")
+    return config

@@ -1,0 +1,206 @@
+"""Run the enabled rules over lazily built facts; turn findings into sorted, filtered diagnostics."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from packaging.utils import canonicalize_name
+
+from envlint.config import Config
+from envlint.diagnostics import Diagnostic, Finding, Skipped
+from envlint.facts import Context, FactUnavailable
+from envlint.registry import Rule, all_rules
+
+INPUT_ERROR_CODE = "EL001"
+
+
+@dataclass
+class Report:
+    """Everything a reporter needs; reporters know nothing else (no rules, no facts)."""
+
+    root: Path
+    diagnostics: list[Diagnostic]
+    skipped: list[Skipped]
+    rules: list[Rule]
+    """The rules that were enabled (SARIF lists them all)."""
+    target: dict[str, Any] | None = None
+    environment: dict[str, Any] | None = None
+    environment_description: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _specificity(code: str, selectors: list[str]) -> int:
+    best = -1
+    for s in selectors:
+        if s == "ALL":
+            best = max(best, 0)
+        elif code.startswith(s):
+            best = max(best, len(s))
+    return best
+
+
+def enabled_rules(config: Config, rules: list[Rule] | None = None) -> list[Rule]:
+    rules = all_rules() if rules is None else rules
+    select = config.select if config.select is not None else ["ALL"]
+    chosen = []
+    for r in rules:
+        on = max(_specificity(r.code, select), _specificity(r.code, config.extend_select))
+        off = _specificity(r.code, config.ignore)
+        if on >= 0 and on > off:
+            chosen.append(r)
+    return chosen
+
+
+def run(config: Config) -> Report:
+    rules = enabled_rules(config)
+    ctx = Context(config)
+    findings: list[tuple[Rule, Finding]] = []
+    unavailable: dict[tuple[str, str], list[str]] = {}
+    for r in rules:
+        if r.code == INPUT_ERROR_CODE:
+            continue
+        try:
+            args = {name: ctx.get(name) for name in r.facts}
+        except FactUnavailable as exc:
+            unavailable.setdefault((exc.what or r.facts[0], exc.reason), []).append(r.code)
+            continue
+        try:
+            for finding in r.check(**args) or ():
+                findings.append((r, finding))
+        except FactUnavailable as exc:
+            unavailable.setdefault((exc.what or r.code, exc.reason), []).append(r.code)
+        except Exception as exc:  # a bug in a rule must not hide the other findings
+            if config.environ.get("ENVLINT_DEBUG"):
+                traceback.print_exc(file=sys.stderr)
+            ctx.skipped.append(Skipped(r.code, f"internal error: {type(exc).__name__}: {exc}"))
+
+    diagnostics = [_to_diagnostic(config.root, r, f) for r, f in findings]
+    diagnostics = _point_at_declarations(ctx, diagnostics)
+    el001 = next((r for r in rules if r.code == INPUT_ERROR_CODE), None)
+    if el001 is not None:
+        for err in ctx.problems.errors:
+            f = Finding(message=f"cannot read {err.path}: {err.reason}", path=err.path, line=err.line,
+                        column=err.column, package=err.package)
+            diagnostics.append(_to_diagnostic(config.root, el001, f))
+    diagnostics = _filter(config, diagnostics)
+    diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+
+    skipped = list(ctx.skipped)
+    for (what, reason), codes in unavailable.items():
+        skipped.append(Skipped(f"{what}: {', '.join(sorted(codes))}", reason))
+    skipped = sorted(set(skipped), key=lambda s: (s.what, s.reason))
+
+    location = ctx.peek("env_location") if not config.no_env else None
+    target = ctx.peek("target")
+    return Report(
+        root=config.root,
+        diagnostics=diagnostics,
+        skipped=skipped,
+        rules=rules,
+        target=target.to_json() if target is not None else None,
+        environment=location.to_json() if location is not None else None,
+        environment_description=location.describe() if location is not None else None,
+    )
+
+
+def relative_path(root: Path, path: str | os.PathLike[str] | None) -> str | None:
+    if path is None:
+        return None
+    p = Path(path)
+    if not p.is_absolute():
+        return p.as_posix()
+    try:
+        return p.relative_to(root).as_posix()
+    except ValueError:
+        try:
+            return p.resolve().relative_to(root.resolve()).as_posix()
+        except (ValueError, OSError):
+            return p.as_posix()
+
+
+def _to_diagnostic(root: Path, r: Rule, f: Finding) -> Diagnostic:
+    return Diagnostic(
+        code=r.code, name=r.name, severity=f.severity or r.severity, message=f.message,
+        path=relative_path(root, f.path), line=f.line, column=f.column,
+        package=canonicalize_name(f.package) if f.package else None,
+        package_version=f.package_version, help=f.help,
+    )
+
+
+def _point_at_declarations(ctx: Context, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """An environment finding about a distribution the project declares points at that declaration."""
+    if not any(d.package and d.path is None for d in diagnostics):
+        return diagnostics
+    try:
+        declared = ctx.get("declarations")
+    except (FactUnavailable, KeyError):
+        return diagnostics
+    out = []
+    for d in diagnostics:
+        where = declared.get(d.package) if d.package and d.path is None else None
+        if where is not None:
+            d = Diagnostic(**{**d.__dict__, "path": relative_path(ctx.config.root, where.path),
+                              "line": where.line, "column": where.column})
+        out.append(d)
+    return out
+
+
+_SUPPRESS = re.compile(r"#\s*envlint:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?", re.IGNORECASE)
+
+
+class _Lines:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.cache: dict[str, list[str] | None] = {}
+
+    def line(self, path: str, number: int) -> str | None:
+        if path not in self.cache:
+            full = self.root / path
+            try:
+                if full.stat().st_size > 50 * 1024 * 1024:
+                    self.cache[path] = None
+                else:
+                    self.cache[path] = full.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                self.cache[path] = None
+        lines = self.cache[path]
+        if lines is None or not 1 <= number <= len(lines):
+            return None
+        return lines[number - 1]
+
+
+def suppressed(text: str | None, code: str) -> bool:
+    if not text or "envlint" not in text:
+        return False
+    for m in _SUPPRESS.finditer(text):
+        if m.group(1) is None:
+            return True
+        codes = [c.strip().upper() for c in m.group(1).split(",") if c.strip()]
+        if any(code.startswith(c) for c in codes):
+            return True
+    return False
+
+
+def _filter(config: Config, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    ignored_packages = {canonicalize_name(p) for p in config.ignore_packages}
+    lines = _Lines(config.root)
+    out = []
+    for d in diagnostics:
+        if d.package and d.package in ignored_packages:
+            continue
+        if d.path and config.per_path_ignores and any(
+            fnmatch.fnmatch(d.path, pattern) and any(d.code.startswith(c) or c == "ALL" for c in codes)
+            for pattern, codes in config.per_path_ignores.items()
+        ):
+            continue
+        if d.path and d.line and not Path(d.path).is_absolute() and suppressed(lines.line(d.path, d.line), d.code):
+            continue
+        out.append(d)
+    return out

@@ -1,0 +1,81 @@
+"""Facts: read-only knowledge about the target, the environment, the project and the index.
+
+Each fact has a name (the parameter name rules use) and a builder ``build(ctx) -> value``. Builders
+are imported lazily, so a run builds only what its enabled rules ask for. Builders never execute
+inspected code, never raise on bad input (they record an :class:`~envlint.diagnostics.InputError`
+in ``ctx.problems``) and raise :class:`FactUnavailable` when the fact cannot exist at all (no
+environment found, offline).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from envlint.diagnostics import Problems, Skipped
+
+if TYPE_CHECKING:
+    from envlint.config import Config
+
+#: fact name -> "module:function". A new fact is one line here and one builder module.
+PROVIDERS: dict[str, str] = {
+    "config": "envlint.facts:_config",
+    "target": "envlint.facts.target:build",
+    "env_location": "envlint.facts.locate:build",
+    "environment": "envlint.facts.environment:build",
+    "native_links": "envlint.facts.elf:build",
+    "declarations": "envlint.facts.declarations:build",
+}
+
+
+class FactUnavailable(Exception):
+    """The fact cannot be built in this run; rules that need it are skipped with this reason."""
+
+    def __init__(self, reason: str, what: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.what = what
+
+
+class Context:
+    """Builds each fact at most once, on first request."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.problems = Problems()
+        self.skipped: list[Skipped] = []
+        """Skipped entries that fact builders report themselves (e.g. one failed index look-up)."""
+        self._values: dict[str, Any] = {}
+        self._failures: dict[str, FactUnavailable] = {}
+
+    def get(self, name: str) -> Any:
+        if name in self._values:
+            return self._values[name]
+        if name in self._failures:
+            raise self._failures[name]
+        spec = PROVIDERS.get(name)
+        if spec is None:
+            raise KeyError(f"no fact named {name!r}")
+        module, _, func = spec.partition(":")
+        builder = getattr(importlib.import_module(module), func)
+        try:
+            value = builder(self)
+        except FactUnavailable as exc:
+            self._failures[name] = exc
+            raise
+        self._values[name] = value
+        return value
+
+    def built(self, name: str) -> bool:
+        return name in self._values
+
+    def peek(self, name: str) -> Any | None:
+        """The fact if it was already built (or can be), else None; never raises FactUnavailable."""
+        try:
+            return self.get(name)
+        except FactUnavailable:
+            return None
+
+
+def _config(ctx: Context) -> Config:
+    return ctx.config

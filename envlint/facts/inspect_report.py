@@ -1,0 +1,89 @@
+"""A ``pip inspect`` JSON report as an environment, so a snapshot taken on a laptop can be linted anywhere."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
+
+from envlint.diagnostics import Problems
+from envlint.facts import FactUnavailable
+from envlint.facts.distribution import Distribution
+from envlint.facts.environment import Environment, _file_url_path
+from envlint.facts.locate import EnvLocation, _version_from_text
+
+
+def _load(report: Path) -> dict:
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise FactUnavailable(f"cannot read pip inspect report {report}: {exc.strerror or exc}",
+                              what="environment rules") from None
+    except ValueError as exc:
+        raise FactUnavailable(f"{report} is not valid JSON: {exc}", what="environment rules") from None
+    if not isinstance(data, dict) or not isinstance(data.get("installed"), list):
+        raise FactUnavailable(f"{report} is not a pip inspect report (no 'installed' list)",
+                              what="environment rules")
+    return data
+
+
+def python_version_of(report: Path) -> tuple[int, int, int] | None:
+    env = _load(report).get("environment")
+    if isinstance(env, dict):
+        return _version_from_text(str(env.get("python_full_version") or env.get("python_version") or ""))
+    return None
+
+
+def read_report(location: EnvLocation, problems: Problems) -> Environment:
+    report = location.path
+    data = _load(report)
+    seen: dict[str, Distribution] = {}
+    for i, item in enumerate(data["installed"]):
+        where = f"installed[{i}]"
+        if not isinstance(item, dict) or not isinstance(item.get("metadata"), dict):
+            problems.add(report, f"{where}: not an object with 'metadata'")
+            continue
+        meta = item["metadata"]
+        name, version = meta.get("name"), meta.get("version")
+        if not isinstance(name, str) or not isinstance(version, str) or not name or not version:
+            problems.add(report, f"{where}: metadata without name or version")
+            continue
+        canonical = canonicalize_name(name)
+        try:
+            parsed: Version | None = Version(version)
+        except InvalidVersion:
+            parsed = None
+            problems.add(report, f"{name}: version {version!r} is not a valid PEP 440 version", package=canonical)
+        requires = []
+        for raw in meta.get("requires_dist") or []:
+            try:
+                requires.append(Requirement(str(raw)))
+            except InvalidRequirement as exc:
+                problems.add(report, f"{name}: invalid requirement {raw!r}: {str(exc).splitlines()[0]}",
+                             package=canonical)
+        direct_url = item.get("direct_url") if isinstance(item.get("direct_url"), dict) else None
+        dir_info = (direct_url or {}).get("dir_info")
+        editable = bool(dir_info.get("editable")) if isinstance(dir_info, dict) else False
+        source = None
+        if isinstance(dir_info, dict) and isinstance((direct_url or {}).get("url"), str):
+            source = _file_url_path(direct_url["url"])
+        extras = meta.get("provides_extra") or []
+        dist = Distribution(
+            name=name, canonical_name=canonical, version=version, parsed_version=parsed,
+            requires=tuple(requires), requires_python=meta.get("requires_python") or None,
+            provides_extra=frozenset(canonicalize_name(str(e)) for e in extras if isinstance(e, str)),
+            installer=item.get("installer") if isinstance(item.get("installer"), str) else None,
+            direct_url=direct_url, editable=editable, source_path=source, metadata_path=report,
+            kind="inspect", requested=item.get("requested") if isinstance(item.get("requested"), bool) else None,
+        )
+        seen.setdefault(canonical, dist)
+    dists = tuple(sorted(seen.values(), key=lambda d: d.canonical_name))
+    return Environment(location, dists)
+
+
+def report_markers(report: Path) -> dict[str, str]:
+    env = _load(report).get("environment")
+    return {k: str(v) for k, v in env.items()} if isinstance(env, dict) else {}

@@ -1,0 +1,105 @@
+"""Terminal output: findings grouped by file, then by distribution, with a footer.
+
+Every name that comes from a file or an environment is rendered as plain text with control
+characters removed: a package or file name can carry rich markup or terminal escape sequences.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from typing import IO, TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from envlint.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from envlint.engine import Report
+    from envlint.reporters import Options
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-9;?]*[A-Za-z]")
+STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def clean(text: object) -> str:
+    """Plain, single-line-safe text: escape sequences and control characters removed."""
+    return _CONTROL.sub("", str(text)).replace("\t", " ")
+
+
+def make_console(stream: IO[str], color: bool | None) -> Console:
+    no_color = bool(os.environ.get("NO_COLOR"))
+    if color is None:
+        force = None
+        no_color = no_color or not getattr(stream, "isatty", lambda: False)()
+    else:
+        force = color
+        no_color = not color
+    return Console(file=stream, force_terminal=force, no_color=no_color, highlight=False,
+                   soft_wrap=True, emoji=False, markup=False)
+
+
+def _line(d: Diagnostic, with_path: bool) -> Text:
+    t = Text()
+    if with_path and d.path:
+        t.append(clean(d.path), style="bold")
+        if d.line:
+            t.append(f":{d.line}")
+            if d.column:
+                t.append(f":{d.column}")
+        t.append(": ")
+    t.append(d.code, style=STYLE[d.severity])
+    t.append(f" [{d.severity.value}] ", style=STYLE[d.severity])
+    t.append(clean(d.message))
+    return t
+
+
+def render(report: Report, stream: IO[str], options: Options) -> None:
+    console = make_console(stream, options.color)
+    by_file = [d for d in report.diagnostics if d.path]
+    by_package = [d for d in report.diagnostics if not d.path]
+    for d in by_file:
+        console.print(_line(d, True))
+        if d.package and not options.quiet:
+            console.print(Text("  package: ", style="dim") + Text(clean(f"{d.package} {d.package_version or ''}".strip())))
+        if d.help and not options.quiet:
+            console.print(Text("  help: ", style="dim") + Text(clean(d.help)))
+    current = None
+    for d in sorted(by_package, key=lambda d: (d.package or "", d.code, d.message)):
+        key = (d.package, d.package_version)
+        if key != current:
+            current = key
+            title = clean(f"{d.package} {d.package_version or ''}".strip()) if d.package else "environment"
+            console.print(Text(title, style="bold"))
+        console.print(Text("  ") + _line(d, False))
+        if d.help and not options.quiet:
+            console.print(Text("    help: ", style="dim") + Text(clean(d.help)))
+    if options.statistics:
+        counts = Counter((d.code, d.name, d.severity.value) for d in report.diagnostics)
+        table = Table(show_header=True, header_style="bold", box=None)
+        for col in ("count", "code", "name", "severity"):
+            table.add_column(col, justify="right" if col == "count" else "left")
+        for (code, name, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            table.add_row(str(n), code, name, sev)
+        console.print(table)
+    if options.quiet:
+        return
+    if report.diagnostics:
+        counts = Counter(d.severity for d in report.diagnostics)
+        parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in
+                 (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+        n = len(report.diagnostics)
+        console.print(Text(f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}).", style="bold"))
+    else:
+        console.print(Text("All checks passed.", style="bold green"))
+    for s in report.skipped:
+        console.print(Text("Skipped ", style="dim") + Text(clean(s.what)) + Text(": ") + Text(clean(s.reason)))
+    if report.environment_description:
+        console.print(Text("Environment: ", style="dim") + Text(clean(report.environment_description)))
+    if report.target:
+        t = report.target
+        console.print(Text("Target: ", style="dim") + Text(clean(f"{t['platform']}, CPython {t['python']} "
+                                                                  f"({t['python_source']}), glibc {t['worker_glibc']}")))

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from support import find, make_venv, make_wheel, pip_install, run_json
+
+
+def test_seed_conflict_dask_distributed(tmp_path: Path, wheelhouse: Path) -> None:
+    make_wheel(wheelhouse, "dask", "2022.1.0")
+    make_wheel(wheelhouse, "distributed", "2022.5.1", requires=["dask==2022.05.1"])
+    venv = make_venv(tmp_path / "venv")
+    pip_install(venv, "dask==2022.1.0", "distributed==2022.5.1", find_links=wheelhouse)
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "requirements.txt").write_text("dask==2022.1.0\ndistributed==2022.05.1\n")
+
+    code, report = run_json(project, "--prefix", venv, "--select", "PIN001")
+
+    assert code == 1
+    [diag] = find(report, "PIN001")
+    assert diag["package"] == "dask" and diag["package_version"] == "2022.1.0"
+    assert "distributed 2022.5.1 requires dask==2022.05.1, but dask 2022.1.0 is installed" in diag["message"]
+    # an environment finding about a declared distribution points at its declaration
+    assert (diag["path"], diag["line"]) == ("requirements.txt", 1)
+    assert report["environment"]["how"] == "--prefix"
+
+
+def test_consistent_twin_is_clean(tmp_path: Path, wheelhouse: Path) -> None:
+    make_wheel(wheelhouse, "dask", "2022.5.1")
+    make_wheel(wheelhouse, "distributed", "2022.5.1", requires=["dask==2022.05.1"])
+    venv = make_venv(tmp_path / "venv")
+    pip_install(venv, "dask", "distributed", find_links=wheelhouse)
+    code, report = run_json(tmp_path, "--prefix", venv, "--select", "PIN001")
+    assert code == 0
+    assert report["diagnostics"] == []
