@@ -21,13 +21,15 @@ if TYPE_CHECKING:
     from envlint.engine import Report
     from envlint.reporters import Options
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]|\x1b\[[0-9;?]*[A-Za-z]")
+_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def clean(text: object) -> str:
     """Plain, single-line-safe text: escape sequences and control characters removed."""
-    return _CONTROL.sub("", str(text)).replace("\t", " ")
+    text = _ESCAPES.sub("", str(text))
+    return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "", text)
 
 
 def make_console(stream: IO[str], color: bool | None) -> Console:

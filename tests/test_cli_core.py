@@ -1,0 +1,197 @@
+"""The engine's user-visible contracts: configuration, selection, suppression, exit codes, output."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from support import (clean_environ, find, make_venv, make_wheel, pip_install, run_cli_subprocess, run_envlint,
+                     run_json)
+
+
+@pytest.fixture(scope="module")
+def conflict_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("conflict")
+    wheels = base / "wheels"
+    make_wheel(wheels, "dask", "2022.1.0")
+    make_wheel(wheels, "distributed", "2022.5.1", requires=["dask==2022.05.1"])
+    venv = make_venv(base / "venv")
+    pip_install(venv, "dask", "distributed", find_links=wheels)
+    return venv
+
+
+def project(tmp_path: Path, **files: str) -> Path:
+    root = tmp_path / "proj"
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = root / name.replace("__", "/")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+def test_unknown_config_key_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    root = project(tmp_path, **{"pyproject.toml": "[tool.envlint]\nselct = ['PIN']\n"})
+    proc = run_cli_subprocess(root, "--no-env")
+    assert proc.returncode == 2
+    [line] = proc.stderr.strip().splitlines()
+    assert "selct" in line and "pyproject.toml" in line and "did you mean" not in line
+
+
+def test_invalid_config_value_names_key_and_file(tmp_path: Path) -> None:
+    root = project(tmp_path, **{"envlint.toml": "fail-level = 'fatal'\n"})
+    proc = run_cli_subprocess(root, "--no-env")
+    assert proc.returncode == 2
+    assert "fail-level" in proc.stderr and "envlint.toml" in proc.stderr
+
+
+def test_invalid_toml_config_is_exit_2(tmp_path: Path) -> None:
+    root = project(tmp_path, **{"envlint.toml": "select = [\n"})
+    proc = run_cli_subprocess(root, "--no-env")
+    assert proc.returncode == 2 and "invalid TOML" in proc.stderr
+
+
+def test_missing_path_is_usage_error(tmp_path: Path) -> None:
+    proc = run_cli_subprocess(tmp_path / "nope")
+    assert proc.returncode == 2 and "no such file" in proc.stderr
+
+
+def test_exit_codes_fail_level_and_exit_zero(tmp_path: Path, conflict_venv: Path) -> None:
+    root = project(tmp_path)
+    assert run_envlint(root, "--prefix", conflict_venv, "--select", "PIN001")[0] == 1
+    assert run_envlint(root, "--prefix", conflict_venv, "--select", "PIN001", "--exit-zero")[0] == 0
+    # an error is above every fail level; nothing selected -> clean
+    assert run_envlint(root, "--prefix", conflict_venv, "--select", "PIN001", "--fail-level", "error")[0] == 1
+    assert run_envlint(root, "--prefix", conflict_venv, "--select", "PIN", "--ignore", "PIN001")[0] == 0
+
+
+def test_select_ignore_most_specific_wins(tmp_path: Path, conflict_venv: Path) -> None:
+    root = project(tmp_path, **{"pyproject.toml": "[tool.envlint]\nignore = ['PIN']\n"})
+    _, report = run_json(root, "--prefix", conflict_venv)
+    assert not find(report, "PIN001")
+    _, report = run_json(root, "--prefix", conflict_venv, "--extend-select", "PIN001")
+    assert find(report, "PIN001")
+
+
+def test_ignore_packages_and_suppression_comment(tmp_path: Path, conflict_venv: Path) -> None:
+    root = project(tmp_path, **{"requirements.txt": "dask==2022.1.0  # envlint: ignore[PIN001]\n"})
+    _, report = run_json(root, "--prefix", conflict_venv, "--select", "PIN001")
+    assert report["diagnostics"] == []
+    root2 = project(tmp_path / "b", **{"requirements.txt": "dask==2022.1.0  # envlint: ignore[SRC]\n"})
+    _, report = run_json(root2, "--prefix", conflict_venv, "--select", "PIN001")
+    assert [d["line"] for d in find(report, "PIN001")] == [1]
+    _, report = run_json(root2, "--prefix", conflict_venv, "--select", "PIN001", "--ignore-packages", "Dask")
+    assert report["diagnostics"] == []
+
+
+def test_per_path_ignores(tmp_path: Path, conflict_venv: Path) -> None:
+    root = project(tmp_path, **{
+        "requirements.txt": "dask==2022.1.0\n",
+        "pyproject.toml": "[tool.envlint.per-path-ignores]\n'requirements*.txt' = ['PIN001']\n",
+    })
+    _, report = run_json(root, "--prefix", conflict_venv, "--select", "PIN001")
+    assert report["diagnostics"] == []
+
+
+def test_json_contract_shape_and_determinism(tmp_path: Path, conflict_venv: Path) -> None:
+    root = project(tmp_path)
+    _, first = run_json(root, "--prefix", conflict_venv, "--select", "PIN001,EL001")
+    _, second = run_json(root, "--prefix", conflict_venv, "--select", "PIN001,EL001")
+    assert first == second
+    assert first["version"] == 1 and isinstance(first["envlint"], str)
+    assert set(first) >= {"version", "envlint", "target", "diagnostics", "skipped"}
+    [diag] = first["diagnostics"]
+    assert list(diag) == ["code", "name", "severity", "message", "path", "line", "column", "package",
+                          "package_version", "help"]
+    assert diag["path"] is None and diag["line"] is None  # nothing declares dask here
+    assert first["target"]["platform"] == "linux_x86_64"
+
+
+def test_output_file(tmp_path: Path, conflict_venv: Path) -> None:
+    out = tmp_path / "out" / "report.json"
+    code, stdout = run_envlint(project(tmp_path), "--prefix", conflict_venv, "--select", "PIN001",
+                               "--format", "json", "--output", out)
+    assert code == 1 and stdout == ""
+    assert json.loads(out.read_text())["diagnostics"][0]["code"] == "PIN001"
+
+
+def test_text_output_escapes_markup_and_escape_sequences(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    evil = "[bold red]pwn[/]"
+    make_wheel(wheels, "victim", "1.0")
+    make_wheel(wheels, "evil", "1.0", requires=["victim==2.0"])
+    venv = make_venv(tmp_path / "venv")
+    pip_install(venv, "victim", "evil", find_links=wheels)
+    # rewrite the installed name to carry rich markup and an ANSI escape
+    meta = next((venv / "lib").glob("python3.*/site-packages/evil-1.0.dist-info/METADATA"))
+    meta.write_text(meta.read_text().replace("Name: evil", f"Name: evil{evil}\x1b[31m"))
+    code, out = run_envlint(tmp_path, "--prefix", venv, "--select", "PIN001", "--color", "never")
+    assert code == 1
+    assert f"evil{evil} 1.0 requires victim==2.0" in out  # printed literally, not interpreted as markup
+    assert "\x1b" not in out  # the escape sequence from the metadata is stripped
+
+
+def test_text_output_footer_names_environment_and_target(tmp_path: Path, conflict_venv: Path) -> None:
+    code, out = run_envlint(project(tmp_path), "--prefix", conflict_venv, "--select", "PIN001")
+    assert "dask 2022.1.0" in out
+    assert "PIN001 [error] distributed 2022.5.1 requires dask==2022.05.1" in out
+    assert "help:" in out
+    assert f"Environment: venv {conflict_venv} (found via --prefix)" in out
+    assert "Found 1 problem (1 error)." in out
+    _, quiet = run_envlint(project(tmp_path), "--prefix", conflict_venv, "--select", "PIN001", "--quiet")
+    assert "Environment:" not in quiet and "PIN001" in quiet
+    _, stats = run_envlint(project(tmp_path), "--prefix", conflict_venv, "--select", "PIN001", "--statistics")
+    assert "conflicting-pins" in stats
+
+
+def test_no_environment_is_one_skipped_line(tmp_path: Path) -> None:
+    code, out = run_envlint(project(tmp_path), "--select", "PIN001")
+    assert code == 0
+    skipped = [l for l in out.splitlines() if l.startswith("Skipped")]
+    assert len(skipped) == 1 and "no environment found" in skipped[0]
+
+
+def test_discovery_order_and_own_prefix(tmp_path: Path, conflict_venv: Path) -> None:
+    root = project(tmp_path)
+    # $VIRTUAL_ENV
+    _, report = run_json(root, "--select", "PIN001", env=clean_environ(VIRTUAL_ENV=str(conflict_venv)))
+    assert report["environment"]["how"] == "$VIRTUAL_ENV"
+    # envlint's own prefix in $VIRTUAL_ENV (pre-commit) is passed over; the venv on PATH is used
+    env = clean_environ(VIRTUAL_ENV=sys.prefix,
+                        PATH=os.pathsep.join([str(Path(sys.prefix) / "bin"), str(conflict_venv / "bin"), "/usr/bin"]))
+    _, report = run_json(root, "--select", "PIN001", env=env)
+    assert report["environment"]["how"] == "PATH" and report["environment"]["path"] == str(conflict_venv)
+    # .venv in the project root
+    (root / ".venv").symlink_to(conflict_venv)
+    _, report = run_json(root, "--select", "PIN001", env=clean_environ(PATH="/usr/bin"))
+    assert report["environment"]["how"] == ".venv"
+    assert find(report, "PIN001")
+    # only envlint's own environment: never linted silently
+    _, report = run_json(project(tmp_path / "x"), "--select", "PIN001",
+                         env=clean_environ(VIRTUAL_ENV=sys.prefix, PATH="/usr/bin"))
+    assert report["environment"] is None
+    assert "envlint's own environment" in report["skipped"][0]["reason"]
+
+
+def test_python_option_reads_venv_files(tmp_path: Path, conflict_venv: Path) -> None:
+    _, report = run_json(project(tmp_path), "--python", conflict_venv / "bin" / "python", "--select", "PIN001")
+    assert report["environment"]["how"] == "--python"
+    assert find(report, "PIN001")
+
+
+def test_rule_and_rules_commands() -> None:
+    code, out = run_envlint("rules")
+    assert code == 0 and "PIN001" in out and "conflicting-pins" in out
+    code, out = run_envlint("rule", "pin001")
+    assert code == 0 and out.startswith("# PIN001 conflicting-pins") and "## How to fix" in out
+    assert run_envlint("rule", "XYZ999")[0] == 2
+
+
+def test_check_subcommand_and_dot(tmp_path: Path) -> None:
+    proc = run_cli_subprocess("check", ".", "--no-env", cwd=project(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "All checks passed." in proc.stdout
