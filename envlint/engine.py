@@ -66,20 +66,27 @@ def run(config: Config) -> Report:
     for r in rules:
         if r.code == INPUT_ERROR_CODE:
             continue
-        try:
-            args = {name: ctx.get(name) for name in r.facts}
-        except FactUnavailable as exc:
-            unavailable.setdefault((exc.what or r.facts[0], exc.reason), []).append(r.code)
-            continue
-        try:
-            for finding in r.check(**args) or ():
-                findings.append((r, finding))
-        except FactUnavailable as exc:
-            unavailable.setdefault((exc.what or r.code, exc.reason), []).append(r.code)
-        except Exception as exc:  # a bug in a rule must not hide the other findings
-            if config.environ.get("ENVLINT_DEBUG"):
-                traceback.print_exc(file=sys.stderr)
-            ctx.skipped.append(Skipped(r.code, f"internal error: {type(exc).__name__}: {exc}"))
+        # Each check of a rule runs on its own: one part may be skipped (its facts unavailable)
+        # while another part of the same code still runs.
+        for check in r.checks:
+            try:
+                args = {name: ctx.get(name) for name in check.facts}
+            except FactUnavailable as exc:
+                codes = unavailable.setdefault((exc.what or check.facts[0], exc.reason), [])
+                if r.code not in codes:
+                    codes.append(r.code)
+                continue
+            try:
+                for finding in check.fn(**args) or ():
+                    findings.append((r, finding))
+            except FactUnavailable as exc:
+                codes = unavailable.setdefault((exc.what or r.code, exc.reason), [])
+                if r.code not in codes:
+                    codes.append(r.code)
+            except Exception as exc:  # a bug in a rule must not hide the other findings
+                if config.environ.get("ENVLINT_DEBUG"):
+                    traceback.print_exc(file=sys.stderr)
+                ctx.skipped.append(Skipped(r.code, f"internal error: {type(exc).__name__}: {exc}"))
 
     diagnostics = [_to_diagnostic(config.root, r, f) for r, f in findings]
     diagnostics = _point_at_declarations(ctx, diagnostics)

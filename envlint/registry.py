@@ -2,6 +2,12 @@
 
 A rule is a function whose parameters *name the facts it needs* (``environment``, ``target``,
 ``project``, ...). The engine builds only the facts that enabled rules ask for.
+
+One code may have several check functions (``@rule`` applied again with the same code, name,
+severity and summary, usually from another module): e.g. SRC002 has an environment part and a
+project part. The engine runs each check on its own, so a part whose facts are unavailable (no
+environment) is skipped while the other part still runs. The documentation comes from the module
+whose docstring has the sections; the other modules may have a plain docstring.
 """
 
 from __future__ import annotations
@@ -23,6 +29,19 @@ SECTIONS = ("What it does", "Why it breaks package sync", "Example", "How to fix
 
 
 @dataclass(frozen=True)
+class Check:
+    """One check function of a rule and the facts it takes."""
+
+    fn: CheckFn
+    facts: tuple[str, ...]
+    """Names of the facts the function takes, in parameter order."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (getattr(self.fn, "__module__", "") or "", getattr(self.fn, "__qualname__", "") or "")
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     """Stable public identifier, e.g. ``PIN001``."""
@@ -33,9 +52,23 @@ class Rule:
     """One line, no trailing period."""
     doc: str
     """Markdown with the sections of :data:`SECTIONS` (the rule module's docstring, title removed)."""
-    check: CheckFn
-    facts: tuple[str, ...]
-    """Names of the facts the check function takes, in parameter order."""
+    checks: tuple[Check, ...]
+    """Every check function registered under this code (at least one), ordered by module."""
+
+    @property
+    def check(self) -> CheckFn:
+        """The first check function (kept for callers that predate several checks per code)."""
+        return self.checks[0].fn
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The facts of the first check function."""
+        return self.checks[0].facts
+
+    @property
+    def all_facts(self) -> tuple[str, ...]:
+        """Every fact any of the checks takes, without repeats."""
+        return tuple(dict.fromkeys(f for c in self.checks for f in c.facts))
 
     @property
     def family(self) -> str:
@@ -57,13 +90,29 @@ def rule(*, code: str, name: str, severity: Severity, summary: str) -> Callable[
         doc = inspect.cleandoc(module.__doc__ or "") if module else ""
         # The first paragraph is the title line ("Conflicting pins (PIN001)."); the rest is the body.
         body = doc.split("\n\n", 1)[1] if "\n\n" in doc else ""
-        facts = tuple(inspect.signature(fn).parameters)
-        if code in _RULES and _RULES[code].check is not fn:
-            raise ValueError(f"duplicate rule code {code}")
-        _RULES[code] = Rule(code, name, severity, summary, body.strip(), fn, facts)
+        check = Check(fn, tuple(inspect.signature(fn).parameters))
+        existing = _RULES.get(code)
+        if existing is None:
+            _RULES[code] = Rule(code, name, severity, summary, body.strip(), (check,))
+            return fn
+        if (existing.name, existing.severity, existing.summary) != (name, severity, summary):
+            raise ValueError(f"rule {code} registered twice with different name, severity or summary: "
+                             f"{existing.name!r}/{existing.severity.value}/{existing.summary!r} vs "
+                             f"{name!r}/{severity.value}/{summary!r}")
+        # A re-imported module replaces its own check instead of adding a second copy.
+        checks = [c for c in existing.checks if c.key != check.key] + [check]
+        checks.sort(key=lambda c: c.key)
+        doc = existing.doc or body.strip()
+        if existing.doc and body.strip() and _has_sections(body) and not _has_sections(existing.doc):
+            doc = body.strip()
+        _RULES[code] = Rule(code, name, severity, summary, doc, tuple(checks))
         return fn
 
     return register
+
+
+def _has_sections(doc: str) -> bool:
+    return any(f"## {section}" in doc for section in SECTIONS)
 
 
 def all_rules() -> list[Rule]:
