@@ -299,12 +299,18 @@ def _parse_wheel(text: str) -> tuple[tuple[str, ...], bool | None, bool]:
 
 def _parse_record(text: str, path: Path, problems: Problems, package: str) -> tuple[str, ...]:
     files = []
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
-        for row in csv.reader(io.StringIO(text)):
-            if row and row[0]:
-                files.append(row[0])
+        for row in reader:
+            if not row:
+                continue
+            if len(row) != 3 or not row[0]:
+                problems.add(path, f"malformed RECORD: line {reader.line_num} has {len(row)} fields, expected "
+                             "path,hash,size", line=reader.line_num, package=package)
+                continue
+            files.append(row[0])
     except csv.Error as exc:
-        problems.add(path, f"malformed RECORD: {exc}", package=package)
+        problems.add(path, f"malformed RECORD: {exc}", line=reader.line_num, package=package)
     return tuple(files)
 
 
