@@ -34,6 +34,10 @@ class Report:
     environment: dict[str, Any] | None = None
     environment_description: str | None = None
     notes: list[str] = field(default_factory=list)
+    main_file: str | None = None
+    """The project's main dependency file (relative POSIX path), where SARIF anchors a finding that has no project line."""
+    declared: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
+    """Canonical name -> (relative path, line, column) of the project's first declaration (SARIF anchors)."""
 
 
 def _specificity(code: str, selectors: list[str]) -> int:
@@ -114,7 +118,22 @@ def run(config: Config) -> Report:
         target=target.to_json() if target is not None else None,
         environment=location.to_json() if location is not None else None,
         environment_description=location.describe() if location is not None else None,
+        **_anchors(ctx),
     )
+
+
+def _anchors(ctx: Context) -> dict[str, Any]:
+    """Where a finding without a project line can point (read by the SARIF reporter)."""
+    try:
+        declared = ctx.get("declarations")
+    except (FactUnavailable, KeyError):
+        return {}
+    root = ctx.config.root
+    main = getattr(declared, "main_file", None)
+    return {
+        "main_file": relative_path(root, main) if main is not None else None,
+        "declared": {name: (relative_path(root, d.path) or "", d.line, d.column) for name, d in declared.items()},
+    }
 
 
 def relative_path(root: Path, path: str | os.PathLike[str] | None) -> str | None:
