@@ -25,6 +25,8 @@ PROVIDERS: dict[str, str] = {
     "environment": "envlint.facts.environment:build",
     "native_links": "envlint.facts.elf:build",
     "declarations": "envlint.facts.declarations:build",
+    "index": "envlint.index.fact:build",
+    "system_requirements": "envlint.facts.system_requirements:build",
 }
 
 

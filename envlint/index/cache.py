@@ -1,0 +1,97 @@
+"""The HTTP session for index look-ups: CacheControl over a file cache, plus an offline mode.
+
+CacheControl implements HTTP caching for ``requests`` (freshness from ``Cache-Control``/``Expires``,
+revalidation with ``ETag``/``If-None-Match``) the way pip does; a FileCache keeps responses between
+runs in the user cache dir (platformdirs). Writing that ourselves would mean re-deriving RFC 9111.
+
+``--offline`` swaps in :class:`OfflineAdapter`: it answers from the cache *regardless of freshness*
+and never opens a socket; a miss raises :class:`OfflineMiss` (the look-up is then skipped, never
+read as "not on the index").
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from cachecontrol import CacheControlAdapter
+from cachecontrol.cache import SeparateBodyBaseCache
+from cachecontrol.caches import FileCache
+
+from envlint import __version__
+
+USER_AGENT = f"envlint/{__version__} (+package-sync linter)"
+
+
+class OfflineMiss(Exception):
+    """Offline, and the cache has no answer for this URL."""
+
+
+@dataclass
+class Stats:
+    """What the session did: requests that reached the network, and answers from the cache."""
+
+    network: int = 0
+    """Responses that came over the network (including 304 revalidations)."""
+    revalidated: int = 0
+    """304 Not Modified answers (the cached body was reused)."""
+    from_cache: int = 0
+    """Answers served from the cache without touching the network."""
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, *, network: bool = False, revalidated: bool = False, cached: bool = False) -> None:
+        with self._lock:
+            self.network += network
+            self.revalidated += revalidated
+            self.from_cache += cached
+
+
+class CountingAdapter(CacheControlAdapter):
+    """CacheControl's adapter, counting what reached the network and what the cache answered."""
+
+    def __init__(self, stats: Stats, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stats = stats
+
+    def build_response(self, request: Any, response: Any, from_cache: bool = False,  # type: ignore[override]
+                       cacheable_methods: Any = None) -> requests.Response:
+        if from_cache:
+            self.stats.count(cached=True)
+        else:
+            self.stats.count(network=True, revalidated=response.status == 304)
+        return super().build_response(request, response, from_cache, cacheable_methods)
+
+
+class OfflineAdapter(CountingAdapter):
+    """Answer from the cache only, stale or not; a miss is :class:`OfflineMiss`."""
+
+    def send(self, request: Any, stream: bool = False, timeout: Any = None, verify: Any = True,  # type: ignore[override]
+             cert: Any = None, proxies: Any = None, cacheable_methods: Any = None) -> requests.Response:
+        key = self.controller.cache_url(request.url)
+        data = self.cache.get(key)
+        body = self.cache.get_body(key) if isinstance(self.cache, SeparateBodyBaseCache) and data else None
+        cached = self.controller.serializer.loads(request, data, body) if data else None
+        if cached is None:
+            raise OfflineMiss(request.url)
+        return self.build_response(request, cached, from_cache=True)
+
+
+def default_cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("envlint", appauthor=False)) / "http"
+
+
+def make_session(cache_dir: Path, *, offline: bool, pool_size: int, stats: Stats) -> requests.Session:
+    """A requests session whose http(s) traffic goes through the cache (or only to it, offline)."""
+    session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
+    cache = FileCache(str(cache_dir))
+    cls = OfflineAdapter if offline else CountingAdapter
+    adapter = cls(stats, cache=cache, pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session

@@ -1,0 +1,291 @@
+"""Talk to a simple index: project pages and files, concurrently, time-limited, retried, cached.
+
+Why pypi-simple: it is the maintained client for the "simple" repository API and already speaks
+every dialect envlint meets: PEP 503 HTML pages (mirrors, devpi, Artifactory, ``--index-url``
+servers), PEP 691 JSON (preferred through content negotiation, so HTML is the automatic fallback),
+PEP 700 fields (``versions``, ``size``, ``upload-time``), PEP 592 yanks with reasons and PEP 658/714
+metadata files. It accepts our own ``requests`` session, so HTTP caching (CacheControl) and the
+offline mode sit underneath it, and its endpoint constant is where PyPI's address comes from (this
+repository never spells a registry's host). Hand-written parsing would re-implement its HTML and
+JSON handling, including the legacy attribute names PEP 714 keeps alive.
+
+Failures never raise out of this module: a look-up that times out, cannot connect, gets a 5xx or
+an unreadable body becomes a :class:`Failure` with a one-line reason. A 404 is an answer ("no
+such project"), never retried; every other failure is retried with exponential backoff, and one
+look-up that cannot reach the index at all stops the rest of the batch from queueing behind it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import requests
+from packaging.utils import canonicalize_name
+
+from envlint.index.cache import OfflineMiss, Stats, make_session
+from envlint.index.models import IndexFile, ProjectInfo, index_file
+
+T = TypeVar("T")
+
+#: Files larger than this are not downloaded to read metadata or build requirements.
+MAX_DOWNLOAD = 64 * 1024 * 1024
+#: Show a progress display for batches at least this large (and only on a terminal).
+PROGRESS_THRESHOLD = 10
+#: Seconds a batch waits past its deadline for look-ups to report their own failure.
+GRACE = 0.5
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A look-up that gave no usable answer, and why (one line)."""
+
+    reason: str
+    missing: bool = False
+    """The index answered 404 for a file (metadata not served, file gone): an answer, not a fault."""
+
+
+class _Unreachable(Exception):
+    """Connection refused, DNS failure or timeout: the index itself is not answering."""
+
+
+_ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
+
+
+def _short(exc: BaseException) -> str:
+    """The useful words of a requests/urllib3/parser exception, on one line."""
+    text = str(exc)
+    m = _ERRNO.search(text)
+    if m:
+        return m.group(0).strip()
+    if "timed out" in text:
+        return "timed out"
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return first[:200]
+
+
+class IndexClient:
+    """Project pages and files from one simple index."""
+
+    def __init__(self, endpoint: str, *, cache_dir: Path, offline: bool, timeout: float, retries: int,
+                 workers: int = 16, progress: bool | None = None) -> None:
+        self.endpoint = endpoint.rstrip("/") + "/"
+        self.offline = offline
+        self.timeout = timeout
+        self.retries = max(1, retries)
+        self.workers = max(1, workers)
+        self.progress = sys.stderr.isatty() if progress is None else progress
+        self.stats = Stats()
+        self.cache_dir = cache_dir
+        self._session: requests.Session | None = None
+        self._simple = None
+        self._lock = threading.Lock()
+        self._pages: dict[str, ProjectInfo | Failure] = {}
+        self._down: str | None = None
+        """Why the index is unreachable, once one look-up found out (later ones are not queued)."""
+
+    # -- plumbing --------------------------------------------------------------------------------
+    @property
+    def budget(self) -> float:
+        """Seconds one batch may take: every attempt of one look-up, with backoff between them."""
+        return self.timeout * self.retries + sum(self._backoff(a) for a in range(self.retries - 1))
+
+    @staticmethod
+    def _backoff(attempt: int) -> float:
+        return min(0.25 * 2 ** attempt, 2.0)
+
+    def _client(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self._simple is None:
+                from pypi_simple import PyPISimple
+
+                self._session = make_session(self.cache_dir, offline=self.offline,
+                                             pool_size=self.workers, stats=self.stats)
+                self._simple = PyPISimple(endpoint=self.endpoint, session=self._session)
+            return self._simple
+
+    def close(self) -> None:
+        if self._session is not None:
+            self._session.close()
+
+    def _attempts(self, what: str, deadline: float, call: Callable[[float], T]) -> T | Failure:
+        """Run ``call(timeout)`` with retries and backoff, within ``deadline``; failures become Failure."""
+        last = "no attempt made"
+        for attempt in range(self.retries):
+            if self._down is not None:
+                return Failure(f"index unreachable: {self._down}")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0.01:
+                return Failure(f"no answer within {self.budget:g} s ({last})" if attempt else
+                               f"no answer within {self.budget:g} s")
+            try:
+                return call(min(self.timeout, remaining))
+            except OfflineMiss:
+                return Failure("offline, and not in the index cache")
+            except requests.HTTPError as exc:
+                status = exc.response.status_code if exc.response is not None else 0
+                if status == 404:
+                    return Failure(f"HTTP 404 for {what}", missing=True)
+                last = f"HTTP {status} from the index"
+                if status < 500 and status not in (408, 429):
+                    return Failure(last)
+            except requests.Timeout:
+                last = f"timed out after {self.timeout:g} s"
+            except requests.ConnectionError as exc:
+                last = f"cannot connect ({_short(exc)})"
+                if "timed out" in last:
+                    last = f"timed out after {self.timeout:g} s"
+            except requests.RequestException as exc:
+                return Failure(f"request failed: {_short(exc)}")
+            except _Malformed as exc:
+                return Failure(f"malformed response: {exc}")
+            if attempt + 1 < self.retries:
+                time.sleep(max(0.0, min(self._backoff(attempt), deadline - time.monotonic())))
+        attempts = f"{self.retries} attempt{'s' if self.retries != 1 else ''}"
+        if last.startswith(("timed out", "cannot connect")):
+            # The index itself is not answering: every look-up of the run gets this same reason.
+            with self._lock:
+                self._down = self._down or f"{last}, {attempts}"
+            return Failure(f"index unreachable: {self._down}")
+        return Failure(f"{last} ({attempts})")
+
+    def _map(self, items: list[str], work: Callable[[str], ProjectInfo | Failure | bytes], deadline: float,
+             label: str) -> dict[str, object]:
+        """Run ``work`` over ``items`` on a thread pool; what is not done by ``deadline`` fails."""
+        results: dict[str, object] = {}
+        if not items:
+            return results
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(self.workers, len(items)),
+                                                     thread_name_prefix="envlint-index")
+        futures = {pool.submit(work, item): item for item in items}
+        progress = None
+        if self.progress and len(items) >= PROGRESS_THRESHOLD:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            progress = Progress(console=Console(stderr=True), transient=True)
+            task = progress.add_task(label, total=len(items))
+            progress.start()
+        try:
+            # Each look-up stops itself at ``deadline``; the grace lets it say why (timeout, refused...).
+            wait = max(0.0, deadline - time.monotonic()) + GRACE
+            for fut in concurrent.futures.as_completed(futures, timeout=wait):
+                item = futures[fut]
+                try:
+                    results[item] = fut.result()
+                except Exception as exc:  # a bug in parsing must not end the run
+                    results[item] = Failure(f"internal error: {type(exc).__name__}: {exc}")
+                if progress is not None:
+                    progress.advance(task)
+        except concurrent.futures.TimeoutError:
+            pass
+        finally:
+            if progress is not None:
+                progress.stop()
+            pool.shutdown(wait=False, cancel_futures=True)
+        for item in items:
+            results.setdefault(item, Failure(f"no answer within {self.budget:g} s"))
+        return results
+
+    # -- project pages ---------------------------------------------------------------------------
+    def pages(self, names: Iterable[str], *, deadline: float | None = None) -> dict[str, ProjectInfo | Failure]:
+        """Project pages by canonical name, fetched concurrently; each answer is kept for the run."""
+        wanted = sorted({canonicalize_name(n) for n in names})
+        with self._lock:
+            todo = [n for n in wanted if n not in self._pages]
+        if todo:
+            limit = time.monotonic() + self.budget
+            limit = min(limit, deadline) if deadline is not None else limit
+            fetched = self._map(todo, lambda n: self._page(n, limit), limit, "index look-ups")
+            with self._lock:
+                for name, value in fetched.items():
+                    self._pages.setdefault(name, value)  # type: ignore[arg-type]
+        with self._lock:
+            return {n: self._pages[n] for n in wanted}
+
+    def _page(self, name: str, deadline: float) -> ProjectInfo | Failure:
+        from pypi_simple import NoSuchProjectError
+
+        simple = self._client()
+
+        def call(timeout: float) -> ProjectInfo:
+            try:
+                page = simple.get_project_page(name, timeout=timeout)
+            except NoSuchProjectError:
+                return ProjectInfo(name=name, exists=False, offline=self.offline,
+                                   source=simple.get_project_url(name))
+            except requests.exceptions.InvalidJSONError as exc:
+                raise _Malformed(_short(exc)) from exc
+            except (requests.RequestException, OfflineMiss):
+                raise
+            except Exception as exc:  # pydantic/JSON/HTML/content-type errors of a bad body
+                raise _Malformed(_short(exc)) from exc
+            return self._to_info(name, page, simple.get_project_url(name))
+
+        return self._attempts(f"project {name}", deadline, call)
+
+    def _to_info(self, name: str, page, url: str) -> ProjectInfo:  # type: ignore[no-untyped-def]
+        files = []
+        for p in page.packages:
+            f = index_file(p.filename, p.url, requires_python=p.requires_python, yanked=p.is_yanked,
+                           yanked_reason=p.yanked_reason, has_metadata=p.has_metadata,
+                           metadata_digests=p.metadata_digests, digests=p.digests, size=p.size)
+            if f is not None:
+                files.append(f)
+        versions = tuple(page.versions) if page.versions is not None else None
+        return ProjectInfo(name=name, exists=True, files=tuple(files), versions=versions,
+                           offline=self.offline, source=url)
+
+    # -- files -----------------------------------------------------------------------------------
+    def get_bytes(self, url: str, *, what: str, digests: Iterable[tuple[str, str]] = (),
+                  deadline: float | None = None, max_size: int = MAX_DOWNLOAD) -> bytes | Failure:
+        """A file's bytes (checked against the index's digests when it gave some)."""
+        limit = time.monotonic() + self.budget
+        limit = min(limit, deadline) if deadline is not None else limit
+        self._client()
+        assert self._session is not None
+        session = self._session
+
+        def call(timeout: float) -> bytes:
+            with session.get(url, timeout=timeout, stream=True) as r:
+                r.raise_for_status()
+                size = r.headers.get("Content-Length", "")
+                if size.isdigit() and int(size) > max_size:
+                    raise _Malformed(f"{what} is larger than {max_size // (1024 * 1024)} MB; not read")
+                data = r.content
+            for algo, expected in digests:
+                if algo in hashlib.algorithms_available:
+                    if hashlib.new(algo, data).hexdigest() != expected.lower():
+                        raise _Malformed(f"{what} does not match its {algo} digest")
+                    break
+            return data
+
+        return self._attempts(what, limit, call)
+
+    def get_many(self, files: Iterable[tuple[str, str, tuple[tuple[str, str], ...]]], *,
+                 deadline: float | None = None) -> dict[str, bytes | Failure]:
+        """Several ``(url, what, digests)`` downloads at once, by URL."""
+        specs = {url: (what, digests) for url, what, digests in files}
+        limit = time.monotonic() + self.budget
+        limit = min(limit, deadline) if deadline is not None else limit
+        return self._map(sorted(specs), lambda u: self.get_bytes(u, what=specs[u][0], digests=specs[u][1],
+                                                                 deadline=limit),
+                         limit, "index downloads")  # type: ignore[return-value]
+
+
+class _Malformed(Exception):
+    """The index answered, but the body cannot be read."""
+
+
+def metadata_url(file: IndexFile) -> str:
+    """PEP 658: the metadata file sits next to the distribution file."""
+    base, sep, fragment = file.url.partition("#")
+    return base + ".metadata"

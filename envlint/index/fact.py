@@ -1,0 +1,158 @@
+"""The ``index`` fact: a lazy view of the package index that rules ask for the names they need.
+
+Building the fact touches nothing; the first ``project_pages(names)`` call fetches every name it
+is given concurrently, and later calls reuse the answers. A failed look-up is recorded once as a
+``Skipped("index: <name>", reason)`` entry and comes back as ``None``, so a rule can never mistake
+a timeout or an offline cache miss for "not on the index".
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from envlint.diagnostics import Skipped
+from envlint.index.cache import default_cache_dir
+from envlint.index.client import MAX_DOWNLOAD, Failure, IndexClient, metadata_url
+from envlint.index.metadata import DistMetadata, build_requires_from_sdist, metadata_from_wheel, parse_metadata
+from envlint.index.models import IndexFile, ProjectInfo
+
+if TYPE_CHECKING:
+    from envlint.facts import Context
+
+
+class LookupFailed(Exception):
+    """A look-up the caller cannot do without failed (already recorded as a skipped entry)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+def pypi_endpoint() -> str:
+    from pypi_simple import PYPI_SIMPLE_ENDPOINT
+
+    return PYPI_SIMPLE_ENDPOINT
+
+
+class Index:
+    """Answers about one simple index (PyPI unless ``index-url`` says otherwise)."""
+
+    def __init__(self, client: IndexClient, skipped: list[Skipped], *, is_pypi: bool) -> None:
+        self.client = client
+        self.is_pypi = is_pypi
+        self.label = "PyPI" if is_pypi else client.endpoint
+        """How findings name the index: 'PyPI' or the index URL."""
+        self._skipped = skipped
+        self._recorded: set[tuple[str, str]] = set()
+        self._lock = threading.Lock()
+        self._metadata: dict[str, DistMetadata | None] = {}
+        self._build_requires: dict[str, tuple[Requirement, ...] | None] = {}
+
+    @property
+    def offline(self) -> bool:
+        return self.client.offline
+
+    def skip(self, what: str, reason: str) -> None:
+        with self._lock:
+            if (what, reason) not in self._recorded:
+                self._recorded.add((what, reason))
+                self._skipped.append(Skipped(what, reason))
+
+    # -- project pages ---------------------------------------------------------------------------
+    def project_pages(self, names: Iterable[str], *, deadline: float | None = None) -> dict[str, ProjectInfo | None]:
+        """canonical name -> its page (``exists`` False for "no such project"), or None when the
+        look-up failed (then a skipped entry says why)."""
+        out: dict[str, ProjectInfo | None] = {}
+        for name, value in self.client.pages(names, deadline=deadline).items():
+            if isinstance(value, Failure):
+                self.skip(f"index: {name}", value.reason)
+                out[name] = None
+            else:
+                out[name] = value
+        return out
+
+    def project(self, name: str, *, deadline: float | None = None) -> ProjectInfo | None:
+        name = canonicalize_name(name)
+        return self.project_pages([name], deadline=deadline)[name]
+
+    # -- files -----------------------------------------------------------------------------------
+    def metadata(self, project: str, file: IndexFile, *, deadline: float | None = None) -> DistMetadata | None:
+        """Core metadata of one file: PEP 658 when served, else read from the wheel itself.
+
+        None when it cannot be known without building (an sdist without a metadata file). Raises
+        :class:`LookupFailed` when the index did not answer.
+        """
+        if file.url in self._metadata:
+            return self._metadata[file.url]
+        result: DistMetadata | None = None
+        data: bytes | Failure | None = None
+        if file.has_metadata:
+            data = self.client.get_bytes(metadata_url(file), what=f"metadata of {file.filename}",
+                                         digests=file.metadata_digests, deadline=deadline)
+            if isinstance(data, bytes):
+                result = parse_metadata(data.decode("utf-8", errors="replace"))
+        if result is None and file.kind == "wheel" and not (isinstance(data, Failure) and not data.missing):
+            data = self.client.get_bytes(file.url, what=file.filename, digests=file.digests, deadline=deadline)
+            if isinstance(data, bytes):
+                result = metadata_from_wheel(data)
+        if isinstance(data, Failure) and not data.missing:
+            self.skip(f"index: {project}", f"{file.filename}: {data.reason}")
+            raise LookupFailed(project, data.reason)
+        if result is not None and file.kind == "sdist" and not result.requires_final:
+            result = None
+        self._metadata[file.url] = result
+        return result
+
+    def prefetch_metadata(self, files: Iterable[IndexFile], *, deadline: float | None = None) -> None:
+        """Fetch PEP 658 metadata files concurrently so that later :meth:`metadata` calls are local."""
+        wanted = [f for f in files if f.has_metadata and f.url not in self._metadata]
+        if not wanted:
+            return
+        got = self.client.get_many([(metadata_url(f), f"metadata of {f.filename}", f.metadata_digests)
+                                    for f in wanted], deadline=deadline)
+        for f in wanted:
+            data = got.get(metadata_url(f))
+            if isinstance(data, bytes):
+                result = parse_metadata(data.decode("utf-8", errors="replace"))
+                if result is not None and (f.kind == "wheel" or result.requires_final):
+                    self._metadata[f.url] = result
+
+    def build_requires_many(self, sdists: Iterable[tuple[str, IndexFile]], *,
+                            deadline: float | None = None) -> dict[str, tuple[Requirement, ...] | None]:
+        """``[build-system] requires`` of sdists (``(project, file)`` pairs), read from the archives,
+        downloaded concurrently; by file URL, None when unknown (too large, unreadable, failed)."""
+        items = {f.url: (project, f) for project, f in sdists}
+        todo = [(url, f.filename, f.digests) for url, (_, f) in sorted(items.items())
+                if url not in self._build_requires and (f.size is None or f.size <= MAX_DOWNLOAD)]
+        got = self.client.get_many(todo, deadline=deadline) if todo else {}
+        for url, data in got.items():
+            project, f = items[url]
+            if isinstance(data, Failure):
+                if not data.missing:
+                    self.skip(f"index: {project}", f"{f.filename}: {data.reason}")
+                self._build_requires[url] = None
+            else:
+                self._build_requires[url] = build_requires_from_sdist(data, f.filename)
+        return {url: self._build_requires.get(url) for url in items}
+
+
+def build(ctx: Context) -> Index:
+    config = ctx.config
+    endpoint = config.index_url or pypi_endpoint()
+    cache_dir = Path(config.cache_dir).expanduser() if config.cache_dir else default_cache_dir()
+    client = IndexClient(endpoint, cache_dir=cache_dir, offline=config.offline, timeout=config.timeout,
+                         retries=config.retries)
+    is_pypi = endpoint.rstrip("/") == pypi_endpoint().rstrip("/")
+    return Index(client, ctx.skipped, is_pypi=is_pypi)
+
+
+def deadline_in(seconds: float) -> float:
+    return time.monotonic() + seconds

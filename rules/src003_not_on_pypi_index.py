@@ -1,0 +1,87 @@
+"""Not on PyPI (SRC003), the index part.
+
+## What it does
+Asks the package index (PyPI unless `index-url` says otherwise) for each distribution installed
+from an index (no `direct_url.json`, not conda): it is an error when the index has no such project
+(a private package from another index) or no file for that version, and a warning when the
+version is yanked, naming the yank reason. A failed or offline look-up is listed under `skipped`
+and never read as "not on PyPI"; offline, a cached page that lacks the version is not trusted
+either.
+
+## Why it breaks package sync
+Package sync installs the workers from PyPI. A project or version PyPI does not have cannot be
+installed, and the cluster never starts; a yanked version still installs when pinned exactly,
+but its authors withdrew it for a reason.
+
+## Example
+```text
+acme-internal==1.4.0    # from a company index
+dask==2022.10.1         # yanked
+```
+`acme-internal 1.4.0 is not on PyPI: no such project`
+
+## How to fix
+Publish the package to PyPI, or vendor it as a local package of the project; pick a version PyPI
+has (`pip install "dask==2022.10.2"`). For a yanked version, read the reason and move to the
+release that replaced it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envlint.diagnostics import Finding, Severity
+from envlint.facts.environment import Environment
+from envlint.facts.target import Target
+from envlint.index.fact import Index
+from envlint.index.installed import index_installed
+from envlint.index.models import NO_PROJECT, NO_VERSION
+from envlint.registry import rule
+
+
+@rule(code="SRC003", name="not-on-pypi", severity=Severity.ERROR,
+      summary="A distribution installed from an index cannot come from PyPI")
+def check_index(environment: Environment, target: Target, index: Index) -> Iterator[Finding]:
+    dists = index_installed(environment)
+    pages = index.project_pages(d.canonical_name for d in dists)
+    for dist in dists:
+        page = pages.get(dist.canonical_name)
+        if page is None or dist.parsed_version is None:
+            continue  # the look-up failed: a skipped entry says so
+        avail = page.availability(dist.parsed_version, target)
+        if avail.status == NO_PROJECT:
+            yield Finding(
+                message=f"{dist.name} {dist.version} is not on {index.label}: no such project",
+                package=dist.canonical_name, package_version=dist.version,
+                help=(f"publish {dist.name} to PyPI or ship it as a local package of the project; "
+                      "package sync installs only from PyPI"),
+            )
+        elif avail.status == NO_VERSION:
+            if page.offline:
+                index.skip(f"index: {dist.canonical_name}",
+                           f"offline: the cached page has no {dist.version}, but it may be out of date")
+                continue
+            newest = next((v for v in page.all_versions if not v.is_prerelease), None) or \
+                next(iter(page.all_versions), None)
+            have = f" (newest: {newest})" if newest is not None else " (it has no files)"
+            help_text = (f'install a version {index.label} has (pip install "{dist.name}=={newest}")'
+                         if newest is not None else f"publish {dist.name} {dist.version} to {index.label}")
+            yield Finding(
+                message=f"{dist.name} {dist.version} is not on {index.label}: no such version{have}",
+                package=dist.canonical_name, package_version=dist.version, help=help_text,
+            )
+        elif avail.yanked:
+            reason = avail.yanked_reason
+            yield Finding(
+                message=(f"{dist.name} {dist.version} is yanked on {index.label}"
+                         + (f": {reason}" if reason else " (no reason given)")),
+                package=dist.canonical_name, package_version=dist.version, severity=Severity.WARNING,
+                help=f"move to a release that is not yanked (the newest is {_newest_unyanked(page) or 'unknown'})",
+            )
+
+
+def _newest_unyanked(page) -> str | None:  # type: ignore[no-untyped-def]
+    for v in page.all_versions:
+        if not v.is_prerelease and any(not f.yanked for f in page.files_for(v)):
+            return str(v)
+    return None
