@@ -70,6 +70,13 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+#: Meanings for options whose argparse help is empty (the parser's own text wins when it has one).
+_FALLBACK_HELP = {
+    "format": "output format: `text` for people, `json` ([json-output.md](json-output.md)), `sarif` and `github` ([ci.md](ci.md))",
+    "color": "colour in the text output (`auto`: only on a terminal, honouring NO_COLOR)",
+}
+
+
 def cli_options_markdown() -> str:
     from envlint.cli import _check_parser
 
@@ -91,7 +98,7 @@ def cli_options_markdown() -> str:
                 option = ", ".join(f"`{o}{value}`" for o in a.option_strings)
             else:
                 option = f"`{a.metavar or a.dest}...`" if a.nargs == "*" else f"`{a.metavar or a.dest}`"
-            meaning = a.help or ""
+            meaning = a.help or _FALLBACK_HELP.get(a.dest, "")
             if a.choices and a.default is not None and a.nargs != 0:
                 meaning = (meaning + f" (default {a.default})").strip()
             key = a.dest.replace("_", "-")

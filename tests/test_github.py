@@ -88,3 +88,18 @@ def test_clean_project_prints_no_annotation(tmp_path: Path) -> None:
     assert code == 0
     assert not any(line.startswith("::") for line in out.splitlines())
     assert "envlint: all checks passed" in out
+
+
+def test_python_file_named_with_comma_colon_and_percent(tmp_path: Path) -> None:
+    from envlint.registry import get_rule
+
+    if get_rule("DAT001") is None:
+        pytest.skip("DAT001 is not in the catalogue")
+    (tmp_path / "a,b:c%.py").write_text('rows = open("data/rows.txt").readlines()\n')
+    code, out = run_envlint(tmp_path, "--no-env", "--offline", "--format", "github", "--select", "DAT001")
+    assert code == 1
+    [line] = [line for line in out.splitlines() if line.startswith("::")]
+    assert line.startswith("::warning file=a%2Cb%3Ac%25.py,line=1,col=")
+    kind, props, message = parse(line)
+    assert (props["file"], props["title"]) == ("a,b:c%.py", "DAT001 relative-data-path")
+    assert 'open("data/rows.txt")' in message and "\nhelp: " in message

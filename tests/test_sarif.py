@@ -59,7 +59,8 @@ def assert_github_ready(sarif: dict) -> None:
     """What GitHub code scanning needs beyond the schema (see envlint/reporters/sarif.py)."""
     text = json.dumps(sarif)
     assert "security-severity" not in text
-    assert "file:" not in text, "no absolute file:// URIs"
+    uris = [v for where, v in _strings(sarif) if where.endswith((".uri", "Uri", ".$schema"))]
+    assert uris and not any(u.lower().startswith("file:") for u in uris), "no absolute file:// URIs"
     [run] = sarif["runs"]
     driver = run["tool"]["driver"]
     assert driver["name"] == "envlint" and driver["version"] == __version__
@@ -290,3 +291,38 @@ def test_output_file_and_format_flag(validator: Any, tmp_path: Path, conflict_en
                             "--exit-zero")
     assert code == 0 and out == ""
     assert_valid(validator, json.loads(target.read_text(encoding="utf-8")))
+
+
+@pytest.mark.skipif(not (REPO / "examples" / "demo" / "laptop-inspect.json").is_file(), reason="no examples/demo yet")
+def test_sarif_of_the_shipped_example_is_valid(validator: Any) -> None:
+    demo = REPO / "examples" / "demo"
+    code, out = run_envlint(demo, "--inspect", demo / "laptop-inspect.json", "--offline", "--format", "sarif")
+    assert code == 1
+    sarif = json.loads(out)
+    assert_valid(validator, sarif)
+    results = sarif["runs"][0]["results"]
+    assert len({r["ruleId"] for r in results}) >= 3
+    # every result points into the example's requirements file, with the distribution in properties
+    for r in results:
+        assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "requirements.txt"
+        assert r["properties"]["package"]
+
+
+def test_sarif_of_a_project_with_file_findings_is_valid(validator: Any, tmp_path: Path) -> None:
+    """Project-file rules (data reads, build declarations, direct references, unparsable files)."""
+    project = tmp_path / "project"
+    (project / "src" / "crunch").mkdir(parents=True)
+    (project / "setup.py").write_text("import numpy\nfrom setuptools import setup\n\nsetup(name='crunch', "
+                                      "version='0.1', install_requires=['pandas'])\n")
+    (project / "requirements.txt").write_text("pandas==2.2.2\ngeodata @ git+https://example.invalid/acme/geodata.git\n")
+    (project / "src" / "crunch" / "load.py").write_text(
+        'import pandas as pd\n\ntrain = pd.read_csv("data/train.csv")\nref = open("/home/alice/ref.json").read()\n')
+    (project / "src" / "crunch" / "py2.py").write_text('print "python 2"\n')
+    (project / "weird a,b:c%.py").write_text('rows = open("data/rows.txt").readlines()\n')
+    code, out = run_envlint(project, "--no-env", "--offline", "--format", "sarif")
+    sarif = json.loads(out)
+    assert_valid(validator, sarif)
+    results = sarif["runs"][0]["results"]
+    assert code == (1 if results else 0)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
+    assert uris <= {"setup.py", "requirements.txt", "src/crunch/load.py", "src/crunch/py2.py", "weird%20a%2Cb%3Ac%25.py"}

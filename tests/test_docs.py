@@ -1,0 +1,85 @@
+"""The documentation generated from the code is up to date, and says what the code does."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from envlint.config import KEYS
+from envlint.docs import HEADER, REGENERATE, expected_files, generated_pages, rule_markdown, stale
+from envlint.registry import SECTIONS, all_rules
+from support import REPO, run_envlint
+
+DOCS = REPO / "docs"
+
+
+def test_generated_docs_are_fresh() -> None:
+    out_of_date = [str(p.relative_to(REPO)) for p in stale(DOCS)]
+    assert not out_of_date, (
+        f"generated documentation is stale: {', '.join(out_of_date)}. A rule's docstring, the CLI options or "
+        f"envlint.config.KEYS changed: regenerate with `{REGENERATE}` (from the repository root) and commit "
+        f"docs/rules/ and docs/cli.md.")
+
+
+def test_every_rule_has_a_page_with_the_generated_header() -> None:
+    pages = generated_pages()
+    for r in all_rules():
+        path = DOCS / "rules" / f"{r.code}.md"
+        assert path.read_text(encoding="utf-8") == HEADER + rule_markdown(r) == pages[path.name]
+        for section in SECTIONS:
+            assert f"## {section}" in r.doc, f"{r.code}'s docstring has no '## {section}' section"
+    index = (DOCS / "rules" / "README.md").read_text(encoding="utf-8")
+    assert index.startswith(HEADER)
+    for r in all_rules():
+        assert f"[{r.code}]({r.code}.md)" in index
+
+
+@pytest.mark.parametrize("code", [r.code for r in all_rules()])
+def test_envlint_rule_prints_the_page(code: str) -> None:
+    status, out = run_envlint("rule", code.lower())
+    assert status == 0
+    assert HEADER + out == (DOCS / "rules" / f"{code}.md").read_text(encoding="utf-8")
+
+
+def test_cli_reference_lists_every_option_and_config_key() -> None:
+    from envlint.cli import _check_parser
+
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert expected_files(DOCS)[DOCS / "cli.md"] == text
+    for action in _check_parser()._actions:
+        for option in action.option_strings:
+            assert f"`{option}" in text, option
+    for key in KEYS:
+        assert f"| `{key}` |" in text, key
+
+
+def test_json_output_doc_names_every_field(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("dask==2022.1.0\n")
+    _, report = run_envlint(tmp_path, "--no-env", "--offline", "--format", "json")
+    data = json.loads(report)
+    text = (DOCS / "json-output.md").read_text(encoding="utf-8")
+    fields = set(data) | set(data["target"] or {})
+    from envlint.diagnostics import Diagnostic, Skipped
+
+    fields |= set(Diagnostic.__dataclass_fields__) | set(Skipped.__dataclass_fields__)
+    fields |= {"kind", "path", "how", "python"}  # environment
+    for name in sorted(fields):
+        assert f"| `{name}` |" in text, f"docs/json-output.md does not document the field {name!r}"
+    assert f'"version": {data["version"]}' in text
+
+
+def test_docs_links_resolve() -> None:
+    for page in [REPO / "README.md", *DOCS.glob("*.md")]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            assert (page.parent / target).exists(), f"{page.relative_to(REPO)} links to missing {target}"
+
+
+def test_docs_state_the_never_executes_guarantee() -> None:
+    for page in ("index.md", "cli.md"):
+        assert "never" in (DOCS / page).read_text(encoding="utf-8").lower()
+    assert re.search(r"never (runs|executes)", (DOCS / "index.md").read_text(encoding="utf-8"))
