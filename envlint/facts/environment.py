@@ -12,11 +12,11 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from email.parser import HeaderParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -39,6 +39,9 @@ class Environment:
     """(pth file, line number, text) of ``import`` lines, which envlint never runs."""
     shadowed: tuple[Distribution, ...] = ()
     """Later duplicates of a name (not visible to imports)."""
+    markers: dict[str, str] | None = field(default=None, compare=False)
+    """The marker environment where this environment was made (a pip inspect report's own; else this
+    machine's, with the environment's Python). For explanations only: verdicts use the target's."""
     _index: dict[str, Distribution] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -80,7 +83,31 @@ def read_environment(location: EnvLocation, problems: Problems) -> Environment:
             else:
                 seen[dist.canonical_name] = dist
     dists = tuple(sorted(seen.values(), key=lambda d: d.canonical_name))
-    return Environment(location, dists, tuple(pth_imports), tuple(shadowed))
+    return Environment(location, dists, tuple(pth_imports), tuple(shadowed), markers=local_markers(location))
+
+
+def local_markers(location: EnvLocation) -> dict[str, str]:
+    """This machine's marker environment with the environment's Python (where a local env was made)."""
+    from packaging.markers import default_environment
+
+    env = dict(default_environment())
+    if location.python_version:
+        major, minor, micro = location.python_version
+        env.update(python_version=f"{major}.{minor}", python_full_version=f"{major}.{minor}.{micro}")
+    return env
+
+
+def check_requires_python(value: str | None, path: Path, problems: Problems, package: str,
+                          where: str = "") -> str | None:
+    """The Requires-Python text, or None (and an EL001 entry) when it is not a valid specifier."""
+    if not value:
+        return None
+    try:
+        SpecifierSet(value)
+    except InvalidSpecifier:
+        problems.add(path, f"{where}Requires-Python {value!r} is not a valid version specifier", package=package)
+        return None
+    return value
 
 
 def expand_pth(site_dirs: tuple[Path, ...], problems: Problems) -> tuple[list[Path], list[tuple[str, int, str]]]:
@@ -160,11 +187,7 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
     text = _read_text(meta_file, problems, required=True)
     if text is None:
         return None
-    try:
-        headers = HeaderParser().parsestr(text)
-    except Exception as exc:  # the email parser is lenient, but be safe
-        problems.add(meta_file, f"malformed metadata: {exc}")
-        return None
+    headers = parse_headers(text)
     name = (headers.get("Name") or "").strip()
     version = (headers.get("Version") or "").strip()
     if not name or not version:
@@ -249,12 +272,52 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
         owner = conda.get(rel) if rel else None
     return Distribution(
         name=name, canonical_name=canonical, version=version, parsed_version=parsed,
-        requires=tuple(requires), requires_python=(headers.get("Requires-Python") or "").strip() or None,
+        requires=tuple(requires),
+        requires_python=check_requires_python((headers.get("Requires-Python") or "").strip(), meta_file, problems,
+                                              canonical),
         provides_extra=provides, installer=installer, wheel_tags=wheel_tags, root_is_purelib=purelib,
         direct_url=direct_url, editable=editable, source_path=source_path, metadata_path=meta_dir,
         site_dir=meta_dir.parent if in_site else path_entry, files=files, extension_modules=extensions,
         conda=owner, kind=this_kind, requested=requested, has_wheel_file=has_wheel,
     )
+
+
+class Headers:
+    """The header fields of a METADATA/PKG-INFO file (names case-insensitive, repeatable fields in order)."""
+
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        self._fields = fields
+
+    def get(self, name: str) -> str | None:
+        values = self._fields.get(name.lower())
+        return values[0] if values else None
+
+    def get_all(self, name: str) -> list[str] | None:
+        return self._fields.get(name.lower())
+
+
+def parse_headers(text: str) -> Headers:
+    """Read the header block as ``email.parser.HeaderParser`` does, without feeding it the long description.
+
+    The block ends at the first empty line, or at a line that is neither ``Name: value`` nor a
+    continuation (indented) line; continuation lines are joined to their field with a newline.
+    """
+    fields: dict[str, list[str]] = {}
+    last: list[str] | None = None
+    for line in text.splitlines():
+        if not line:
+            break
+        if line[0] in " \t":
+            if last is None:
+                break
+            last[-1] += "\n" + line
+            continue
+        name, sep, value = line.partition(":")
+        if not sep or not name or name != name.strip():
+            break
+        last = fields.setdefault(name.lower(), [])
+        last.append(value.strip())
+    return Headers(fields)
 
 
 def _is_within(path: Path, parent: Path) -> bool:

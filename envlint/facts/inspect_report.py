@@ -12,7 +12,7 @@ from packaging.version import InvalidVersion, Version
 from envlint.diagnostics import Problems
 from envlint.facts import FactUnavailable
 from envlint.facts.distribution import Distribution
-from envlint.facts.environment import Environment, _file_url_path
+from envlint.facts.environment import Environment, _file_url_path, check_requires_python
 from envlint.facts.locate import EnvLocation, _version_from_text
 
 
@@ -71,17 +71,23 @@ def read_report(location: EnvLocation, problems: Problems) -> Environment:
         if isinstance(dir_info, dict) and isinstance((direct_url or {}).get("url"), str):
             source = _file_url_path(direct_url["url"])
         extras = meta.get("provides_extra") or []
+        location_text = item.get("metadata_location")
+        site_dir = Path(location_text).parent if isinstance(location_text, str) and location_text else None
+        requires_python = meta.get("requires_python") if isinstance(meta.get("requires_python"), str) else None
         dist = Distribution(
             name=name, canonical_name=canonical, version=version, parsed_version=parsed,
-            requires=tuple(requires), requires_python=meta.get("requires_python") or None,
+            requires=tuple(requires),
+            requires_python=check_requires_python(requires_python, report, problems, canonical, f"{name}: "),
             provides_extra=frozenset(canonicalize_name(str(e)) for e in extras if isinstance(e, str)),
             installer=item.get("installer") if isinstance(item.get("installer"), str) else None,
-            direct_url=direct_url, editable=editable, source_path=source, metadata_path=report,
+            direct_url=direct_url, editable=editable, source_path=source, metadata_path=report, site_dir=site_dir,
             kind="inspect", requested=item.get("requested") if isinstance(item.get("requested"), bool) else None,
         )
         seen.setdefault(canonical, dist)
     dists = tuple(sorted(seen.values(), key=lambda d: d.canonical_name))
-    return Environment(location, dists)
+    env = data.get("environment")
+    markers = {str(k): str(v) for k, v in env.items()} if isinstance(env, dict) else None
+    return Environment(location, dists, markers=markers)
 
 
 def report_markers(report: Path) -> dict[str, str]:

@@ -115,18 +115,38 @@ def from_prefix(prefix: Path, how: str) -> EnvLocation:
             system, _ = _lib_site_dirs(base)
             if version:
                 system = [d for d in system if d.parent.name.startswith(f"python{version[0]}.{version[1]}")]
+                system += [d for d in _debian_site_dirs(base, version) if d not in system]
         return EnvLocation("venv", prefix, how, version, tuple(own + system), tuple(system))
     if (prefix / "conda-meta").is_dir():
         version = dir_version
         for rec in sorted((prefix / "conda-meta").glob("python-[0-9]*.json")):
             version = _version_from_text(rec.name[len("python-"):]) or version
         return EnvLocation("conda", prefix, how, version, tuple(own))
-    if not own:
+    version = dir_version or _stdlib_version(prefix)
+    extra = [d for d in _debian_site_dirs(prefix, version) if d not in own] if version else []
+    if not own and not extra:
         raise FactUnavailable(f"{prefix} has no pyvenv.cfg, conda-meta/ or lib/python3.*/site-packages",
                               what="environment")
-    dist = Path("/usr/lib/python3/dist-packages")
-    extra = [dist] if prefix == Path("/usr") and dist.is_dir() else []
-    return EnvLocation("prefix", prefix, how, dir_version, tuple(own + extra))
+    return EnvLocation("prefix", prefix, how, version, tuple(own + extra))
+
+
+def _stdlib_version(prefix: Path) -> tuple[int, int, int] | None:
+    """The newest ``lib/pythonX.Y`` holding a standard library (a system prefix without site-packages)."""
+    found = []
+    for entry in prefix.glob("lib/python3.*"):
+        m = _LIB_PY.match(entry.name)
+        if m and (entry / "os.py").is_file():
+            found.append((int(m.group(1)), int(m.group(2)), 0))
+    return max(found) if found else None
+
+
+def _debian_site_dirs(prefix: Path, version: tuple[int, int, int]) -> list[Path]:
+    """Debian's and Ubuntu's site dirs of a system interpreter, in its ``site.getsitepackages()`` order."""
+    major, minor = version[0], version[1]
+    candidates = [prefix / "local" / "lib" / f"python{major}.{minor}" / "dist-packages",
+                  prefix / "lib" / f"python{major}" / "dist-packages",
+                  prefix / "lib" / f"python{major}.{minor}" / "dist-packages"]
+    return [d for d in candidates if d.is_dir()]
 
 
 _PROBE = (
