@@ -1,0 +1,118 @@
+"""Direct reference (SRC002).
+
+## What it does
+Finds installed distributions that came from a direct reference instead of a package index: a VCS
+URL (`pip install git+https://...`), or an archive (`pip install ./dist/foo-1.0.tar.gz`,
+`pip install https://.../foo-1.0.whl`). pip records this in the distribution's `direct_url.json`
+(`vcs_info` or `archive_info`); envlint names the source: the VCS URL and commit, or the archive's
+path or URL. Editable and local-directory installs are LOC001 instead.
+
+## Why it breaks package sync
+Package sync installs the workers from PyPI. A distribution from a direct reference is not there
+(or not at that version and source), so package sync has to rebuild it as a wheel on this machine
+from the recorded source. That breaks when the source is gone or unreachable from this machine
+(a deleted archive, a private repository, a commit that was force-pushed away), when it does not
+build as a wheel, and when it holds compiled code and this machine is not 64-bit Linux: nothing is
+cross-compiled.
+
+## Example
+```text
+pip install "geodata @ git+https://example.invalid/acme/geodata.git@v1.2.0"
+```
+`geodata 1.2.0 was installed from git https://example.invalid/acme/geodata.git at commit 8f3c2a1d9e4b (requested v1.2.0), not from a package index`
+
+## How to fix
+Publish the distribution to PyPI and install it from there, or replace it with a released version
+that is on PyPI. If it must stay a direct reference, make sure the source stays reachable from
+the machine that launches the cluster and builds there: `pip wheel "<the reference>"`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import unquote, urlparse
+
+from envlint.diagnostics import Finding, Severity
+from envlint.facts.distribution import Distribution
+from envlint.facts.environment import Environment
+from envlint.registry import rule
+
+
+@rule(code="SRC002", name="direct-reference", severity=Severity.WARNING,
+      summary="A distribution comes from a VCS URL or an archive, not from a package index")
+def check(environment: Environment) -> Iterator[Finding]:
+    """The environment part: installed distributions whose direct_url.json has vcs_info or archive_info."""
+    for dist in environment.distributions:
+        if dist.is_local_directory or not dist.is_direct_reference:
+            continue
+        yield Finding(
+            message=f"{dist.name} {dist.version} was installed from {describe_source(dist)}, not from a package index",
+            package=dist.canonical_name, package_version=dist.version,
+            help=_help(dist),
+        )
+
+
+def describe_source(dist: Distribution) -> str:
+    """'git https://... at commit abc1234 (requested v1.0)', 'the archive /path/x.whl' or 'the archive <url>'."""
+    url = dist.url or "an unknown URL"
+    vcs = dist.vcs_info
+    if vcs is not None:
+        kind = str(vcs.get("vcs") or "a VCS")
+        text = f"{kind} {_show(url)}"
+        commit = vcs.get("commit_id")
+        if isinstance(commit, str) and commit:
+            text += f" at commit {commit[:12]}"
+        requested = vcs.get("requested_revision")
+        if isinstance(requested, str) and requested and requested != commit:
+            text += f" (requested {requested})"
+        return text
+    return f"the archive {_show(url)}"
+
+
+def reference(dist: Distribution) -> str:
+    """The PEP 508 direct reference that reinstalls it: ``name @ git+URL@commit`` or ``name @ URL``."""
+    url = _show_url(dist.url or "")
+    vcs = dist.vcs_info
+    if vcs is not None:
+        kind = str(vcs.get("vcs") or "git")
+        commit = vcs.get("commit_id") or vcs.get("requested_revision")
+        url = f"{kind}+{url}" + (f"@{commit}" if isinstance(commit, str) and commit else "")
+    return f"{dist.name} @ {url}"
+
+
+def _show_url(url: str) -> str:
+    """The URL without credentials."""
+    parsed = urlparse(url)
+    if parsed.username or parsed.password:
+        host = parsed.hostname or ""
+        if parsed.port:
+            host += f":{parsed.port}"
+        return parsed._replace(netloc=host).geturl()
+    return url
+
+
+def _show(url: str) -> str:
+    """A file URL as its path; credentials in a URL are never shown."""
+    parsed = urlparse(url)
+    if parsed.scheme == "file":
+        return unquote(parsed.path)
+    return _show_url(url)
+
+
+def _is_wheel(dist: Distribution) -> bool:
+    return urlparse(dist.url or "").path.endswith(".whl")
+
+
+def _help(dist: Distribution) -> str:
+    if dist.vcs_info is not None:
+        return (f"publish {dist.name} to PyPI and install it from there; until then package sync rebuilds it from "
+                f"that repository on this machine, which needs access to it and a build that works "
+                f"(`pip wheel --no-deps \"{reference(dist)}\"`)")
+    if _is_wheel(dist):
+        compiled = dist.root_is_purelib is False or bool(dist.extension_modules)
+        extra = " and holds compiled code, which runs on the workers only if it was built for 64-bit Linux" \
+            if compiled else ""
+        return (f"install {dist.name} from PyPI instead (or publish it there); this wheel exists only at that "
+                f"location{extra}")
+    return (f"install {dist.name} from PyPI instead (or publish it there); package sync must rebuild it from that "
+            "archive on this machine, which needs the file and a build that works")

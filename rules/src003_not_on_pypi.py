@@ -1,0 +1,63 @@
+"""Not on PyPI (SRC003).
+
+## What it does
+Finds installed distributions that package sync cannot get from PyPI although they were installed
+from a package index. Offline, envlint knows one sure sign: a version with a *local version label*
+(`2.1.0+cpu`, `1.4.0+internal`), installed without `direct_url.json`, i.e. from an index or a
+`--find-links` directory. PyPI never accepts local versions, so the label proves it came from
+another index (a vendor's, a company's). Distributions from a VCS URL or an archive are SRC002,
+local directories LOC001.
+
+## Why it breaks package sync
+Package sync installs the workers from PyPI, which has no version with a local label: the install
+fails, or the cluster never starts.
+
+## Example
+```text
+acme-inference==0.8.0+cpu   # from a company index
+```
+`acme-inference 0.8.0+cpu has the local version label '+cpu': PyPI never serves local versions`
+
+## How to fix
+Install the public release from PyPI (`pip install "acme-inference==0.8.0"`) if there is one, or
+publish the distribution to PyPI under a public version. Where the variant matters (CPU or GPU
+builds of one project), pick the matching distribution on PyPI instead of a label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envlint.diagnostics import Finding, Severity
+from envlint.facts.distribution import Distribution
+from envlint.facts.environment import Environment
+from envlint.registry import rule
+
+
+def local_version_label(dist: Distribution) -> str | None:
+    """The local label of a distribution installed from an index ('cpu' for 2.1.0+cpu), else None.
+
+    None for direct-reference, local-directory and conda installs: those are other rules' concern.
+    """
+    if dist.direct_url is not None or dist.is_local_directory or dist.conda is not None:
+        return None
+    if dist.parsed_version is None:
+        return None
+    return dist.parsed_version.local
+
+
+@rule(code="SRC003", name="not-on-pypi", severity=Severity.ERROR,
+      summary="A distribution installed from an index cannot come from PyPI")
+def check(environment: Environment) -> Iterator[Finding]:
+    for dist in environment.distributions:
+        label = local_version_label(dist)
+        if label is None:
+            continue
+        public = dist.parsed_version.public if dist.parsed_version is not None else dist.version
+        yield Finding(
+            message=(f"{dist.name} {dist.version} has the local version label '+{label}': PyPI never serves "
+                     "local versions, so it came from another index and package sync cannot install it from PyPI"),
+            package=dist.canonical_name, package_version=dist.version,
+            help=(f'install the public release if PyPI has it (pip install "{dist.name}=={public}"), or publish '
+                  f"{dist.name} to PyPI under a version without a label"),
+        )

@@ -1,0 +1,83 @@
+"""Missing system library (SYS001).
+
+## What it does
+Reads the compiled extension modules of distributions that were **built on this machine** (their
+WHEEL tag is a bare `linux_*` platform, which PyPI never accepts, or they have no WHEEL file) and
+lists the shared libraries each one needs (ELF `DT_NEEDED`, read with pyelftools; nothing is
+loaded). A library is fine when it is bundled in the distribution itself (`<dist>.libs/`), shipped
+by another installed distribution (as the `nvidia-*` wheels ship CUDA libraries), in a conda
+environment's `lib/`, or on the manylinux allow-list of the target's glibc floor (`libc.so.6`,
+`libm.so.6`, `libz.so.1`, ...: auditwheel's policy data). Any other library is reported, with the
+Debian package a build needs and the conda-forge package that brings it, where envlint knows them.
+
+Wheels from an index are not read: auditwheel already made them self-contained. A `pip inspect`
+report lists no files, so this rule is skipped for snapshots.
+
+## Why it breaks package sync
+The library came from this machine's package manager (`apt`, `brew`), which package sync does not
+mirror. The workers install the same version from PyPI; with no wheel there it is built from
+source, and the workers' build image has only `build-essential` and the Python headers: no
+`libpq-dev`, so the build fails, or the import does at run time.
+
+## Example
+```text
+pip install --no-binary psycopg2 psycopg2   # built here against the system's libpq
+```
+`psycopg2 2.9.9 was built on this machine and needs libpq.so.5, which nothing installed provides and is not on the manylinux_2_17 allow-list (psycopg2/_psycopg.cpython-311-x86_64-linux-gnu.so)`
+
+## How to fix
+Install a wheel that bundles the library (`pip install psycopg2-binary` instead of `psycopg2`), or
+install the distribution from conda-forge (`conda install -c conda-forge psycopg2`), which brings
+`libpq` as a conda package that package sync mirrors. Building it yourself needs the Debian
+package named in the message (`libpq-dev`), which the workers do not have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envlint.diagnostics import Finding, Severity
+from envlint.facts.elf import NativeLinks, binary_wheel_for, library_hint
+from envlint.facts.environment import Environment
+from envlint.registry import rule
+
+
+@rule(code="SYS001", name="system-library", severity=Severity.ERROR,
+      summary="A locally built extension needs a shared library that package sync does not ship")
+def check(environment: Environment, native_links: NativeLinks) -> Iterator[Finding]:
+    missing: dict[tuple[str, str], list[str]] = {}
+    for native in native_links.files:
+        for soname in native.needed:
+            if native_links.provider(native.distribution, soname) is None:
+                users = missing.setdefault((native.distribution, soname), [])
+                if native.record_path not in users:
+                    users.append(native.record_path)
+    for (name, soname), users in sorted(missing.items()):
+        dist = environment.get(name)
+        if dist is None:
+            continue
+        shown = ", ".join(sorted(users)[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+        yield Finding(
+            message=(f"{dist.name} {dist.version} was built on this machine and needs {soname}, which nothing "
+                     f"installed provides and is not on the {native_links.policy.name} allow-list ({shown})"),
+            package=dist.canonical_name, package_version=dist.version,
+            help=_help(dist.name, dist.canonical_name, soname),
+        )
+
+
+def _help(display: str, name: str, soname: str) -> str:
+    hint = library_hint(soname)
+    options = []
+    binary = binary_wheel_for(name)
+    if binary:
+        options.append(f"install {binary} instead of {display} (its wheels bundle {soname})")
+    else:
+        options.append(f"install {display} from a wheel on PyPI that bundles {soname}, if there is one")
+    if hint and hint.conda_forge:
+        options.append(f"install {display} from conda-forge, which brings {soname} in its {hint.conda_forge} package")
+    else:
+        options.append(f"install {display} and the library from conda-forge")
+    text = "; or ".join(options)
+    if hint and hint.debian:
+        text += f". Building it needs {hint.debian} (Debian/Ubuntu), which the workers do not have"
+    return text
