@@ -107,12 +107,21 @@ def cli_options_markdown() -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+#: The TOML type each of envlint.config's value parsers accepts.
+_TYPES = {
+    "_codes": "list of codes or prefixes", "_str_list": "list of strings", "_str": "string", "_bool": "boolean",
+    "_positive": "number", "_positive_int": "integer", "_severity": '"error", "warning" or "info"',
+    "_per_path": "table of glob = [codes]", "_glibc": 'string, e.g. "2.17"', "_python_version": 'string, e.g. "3.11"',
+}
+
+
 def config_keys_markdown() -> str:
     from envlint.config import KEYS
 
-    lines = ["| Key | Meaning |", "| --- | --- |"]
+    lines = ["| Key | Type | Meaning |", "| --- | --- | --- |"]
     for key, spec in KEYS.items():
-        lines.append(f"| `{key}` | {_cell(spec.help)} |")
+        kind = _TYPES.get(getattr(spec.parse, "__name__", ""), "")
+        lines.append(f"| `{key}` | {_cell(kind)} | {_cell(spec.help)} |")
     return "\n".join(lines) + "\n"
 
 

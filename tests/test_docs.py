@@ -53,7 +53,7 @@ def test_cli_reference_lists_every_option_and_config_key() -> None:
         for option in action.option_strings:
             assert f"`{option}" in text, option
     for key in KEYS:
-        assert f"| `{key}` |" in text, key
+        assert f"| `{key}` |" in text, key  # the generated key table
 
 
 def test_json_output_doc_names_every_field(tmp_path: Path) -> None:

@@ -326,3 +326,21 @@ def test_sarif_of_a_project_with_file_findings_is_valid(validator: Any, tmp_path
     assert code == (1 if results else 0)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert uris <= {"setup.py", "requirements.txt", "src/crunch/load.py", "src/crunch/py2.py", "weird%20a%2Cb%3Ac%25.py"}
+
+
+def test_a_file_inside_the_environment_is_not_a_repository_location(validator: Any, tmp_path: Path) -> None:
+    r = all_rules()[0]
+    so = ".venv/lib/python3.11/site-packages/psycopg2/_psycopg.cpython-311-x86_64-linux-gnu.so"
+    diags = [Diagnostic(r.code, r.name, Severity.ERROR, "needs libpq.so.5", path=so, package="psycopg2",
+                        package_version="2.9.10"),
+             Diagnostic(r.code, r.name, Severity.ERROR, "outside", path="../elsewhere/x.py", line=4)]
+    report = Report(root=tmp_path, diagnostics=diags, skipped=[], rules=all_rules(), main_file="setup.cfg",
+                    environment={"kind": "venv", "path": str(tmp_path / ".venv"), "how": ".venv", "python": "3.11.7"},
+                    declared={"psycopg2": ("setup.cfg", 12, 5)})
+    sarif = to_sarif(report)
+    assert_valid(validator, sarif)
+    first, second = sarif["runs"][0]["results"]
+    loc = first["locations"][0]["physicalLocation"]
+    assert (loc["artifactLocation"]["uri"], loc["region"]) == ("setup.cfg", {"startLine": 12, "startColumn": 5})
+    assert first["properties"] == {"package": "psycopg2", "package_version": "2.9.10", "path": so}
+    assert second["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "setup.cfg"
