@@ -169,7 +169,7 @@ def test_try_repo_failing_then_passing_commit(tmp_path: Path) -> None:
         assert _status(out, "envlint (project files)") == "Failed"
         project_block = _hook_output(out, "envlint")
         assert "setup.py:1" in project_block and "BLD001" in project_block
-        assert "PIN001" not in project_block  # --no-env: the project's files only
+        assert "PIN001 [error]" not in project_block  # --no-env: the project's files only
     else:  # BLD001 not in the catalogue yet: the project hook has nothing to report here
         assert _status(out, "envlint (project files)") == "Passed"
 
