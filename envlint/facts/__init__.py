@@ -25,6 +25,7 @@ PROVIDERS: dict[str, str] = {
     "environment": "envlint.facts.environment:build",
     "native_links": "envlint.facts.elf:build",
     "declarations": "envlint.facts.declarations:build",
+    "project": "envlint.facts.project:build",
     "index": "envlint.index.fact:build",
     "system_requirements": "envlint.facts.system_requirements:build",
 }

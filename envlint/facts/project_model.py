@@ -59,6 +59,55 @@ class IndexSetting:
 
 
 @dataclass(frozen=True)
+class BuildProblem:
+    """Why a local package does not build as a wheel (BLD002), or what its wheel leaves out (BLD005)."""
+
+    message: str
+    where: Position
+    help: str
+
+
+@dataclass(frozen=True)
+class BuildImport:
+    """A module that setup.py (or a local module it imports) imports unconditionally at build time."""
+
+    module: str
+    """Dotted name as written, e.g. ``Cython.Build``."""
+    where: Position
+    candidates: tuple[str, ...]
+    """Canonical distributions that provide the module (curated table, installed metadata, the name itself)."""
+    provided: bool
+    """Does the isolated build environment have one of the candidates?"""
+    via: Path | None = None
+    """The local module that holds the import, when it is not setup.py itself."""
+
+
+@dataclass(frozen=True)
+class CompiledCode:
+    """Why a local package holds compiled code (ext_modules, .pyx sources, a compiling backend)."""
+
+    reason: str
+    where: Position
+
+
+@dataclass(frozen=True)
+class DataRead:
+    """Code of a local package that reads a file next to itself (``__file__``, importlib.resources, ...)."""
+
+    target: Path
+    """The file or directory read, resolved in the source tree."""
+    where: Position
+    expression: str
+    """The expression as written (shortened)."""
+    missing: tuple[Path, ...]
+    """Files under ``target`` that the wheel will not include (empty: all included)."""
+    is_dir: bool = False
+    why: str = ""
+    """Why the wheel leaves the file out, in the backend's terms."""
+    fix: str = ""
+
+
+@dataclass(frozen=True)
 class LocalPackage:
     """The project itself, or an editable/local-directory install of the environment."""
 
@@ -70,6 +119,28 @@ class LocalPackage:
     built_on_target: bool | None = None
     """For installed local packages: was its wheel built on a machine matching the target?"""
     version: str | None = None
+    main_file: Path | None = None
+    """pyproject.toml, else setup.py, else setup.cfg: where package-level findings point."""
+    name_where: Position | None = None
+    """Where the package's name is written (``name = "..."``)."""
+    build_backend: str | None = None
+    """The ``build-backend`` string; None without ``[build-system]`` (pip then uses setuptools)."""
+    has_build_system: bool = False
+    build_requires: tuple[DeclaredRequirement, ...] = ()
+    build_provides: frozenset[str] = frozenset()
+    """Canonical distributions the isolated build environment has (requires, what they bring along)."""
+    build_imports: tuple[BuildImport, ...] = ()
+    local_build_modules: tuple[Path, ...] = ()
+    """Local modules setup.py imports (``versioneer.py``): they need setup.py's directory on sys.path."""
+    build_problems: tuple[BuildProblem, ...] = ()
+    """BLD002: reasons the wheel build fails."""
+    wheel_gaps: tuple[BuildProblem, ...] = ()
+    """BLD005: Python code of the tree the wheel leaves out, or a wheel without any Python code."""
+    data_reads: tuple[DataRead, ...] = ()
+    compiled: CompiledCode | None = None
+    wheel_tags: tuple[str, ...] = ()
+    """WHEEL ``Tag:`` lines of the installed copy (installed local packages only)."""
+    installed_version: str | None = None
 
 
 @dataclass
@@ -80,3 +151,11 @@ class Project:
     local_packages: list[LocalPackage] = field(default_factory=list)
     main_dependency_file: Path | None = None
     """pyproject.toml / requirements.txt / setup.cfg / setup.py: where undeclared findings point."""
+    env_platform: str | None = None
+    """The platform local packages are built on (this machine for a live environment, the snapshot's
+    for a pip inspect report); None when unknown."""
+    installed_direct: frozenset[str] = frozenset()
+    """Canonical names the environment has from a direct reference (reported by the environment part
+    of SRC002, which points at the declaring line)."""
+    files: list[Path] = field(default_factory=list)
+    """Project files that were read (pyproject.toml, requirements files, ...)."""

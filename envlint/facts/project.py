@@ -1,0 +1,212 @@
+"""The ``project`` fact: what the project declares, where it gets packages from, and its local packages.
+
+Everything is static: pyproject.toml, setup.cfg, setup.py (libcst), requirements files (with nested
+``-r``/``-c``), ``environment.yml``, pip and uv configuration, and the source trees of the project
+and of every editable or local-directory install of the environment. A file that does not parse is
+an EL001 problem and the rest is still read.
+"""
+
+from __future__ import annotations
+
+import sysconfig
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+
+from envlint.facts import environment_yml, index_config, local_packages, package_source, requirements_file
+from envlint.facts.import_map import ImportMap, from_environment
+from envlint.facts.project_model import DeclaredRequirement, IndexSetting, Position, Project
+from envlint.facts.setup_py import DYNAMIC, SetupPy
+from envlint.facts.source_text import read_text
+
+if TYPE_CHECKING:
+    from envlint.facts import Context
+
+REQUIREMENTS_GLOBS = ("requirements*.txt", "requirements*.in", "requirements/*.txt", "requirements/*.in")
+ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
+
+
+def requirements_files(root: Path) -> list[Path]:
+    out: list[Path] = []
+    for pattern in REQUIREMENTS_GLOBS:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file() and path not in out:
+                out.append(path)
+    return out
+
+
+def build(ctx: Context) -> Project:
+    config = ctx.config
+    root = config.root
+    problems = ctx.problems
+    environment = None if config.no_env else ctx.peek("environment")
+    location = None if config.no_env else ctx.peek("env_location")
+    target = ctx.peek("target")
+    project = Project(root)
+
+    source = package_source.load(root, problems)
+    if source.pyproject is not None:
+        project.requirements += source.pyproject.requirements
+        project.index_settings += source.pyproject.index_settings
+        project.files.append(source.pyproject.path)
+    if source.setup_cfg is not None:
+        project.requirements += source.setup_cfg.requirements
+        project.files.append(source.setup_cfg.path)
+    if source.setup_py is not None:
+        project.requirements += setup_py_requirements(source.setup_py)
+        project.files.append(source.setup_py.path)
+    req_files = requirements_files(root)
+    parsed = requirements_file.parse_files(req_files, problems, root)
+    project.requirements += parsed.requirements
+    project.files += parsed.files
+    project.index_settings += [_option_setting(o, root) for o in parsed.options if _is_index_option(o.name)]
+    for name in ENVIRONMENT_FILES:
+        path = root / name
+        if path.is_file():
+            env_yml = environment_yml.parse(path, problems)
+            if env_yml is not None:
+                project.requirements += env_yml.requirements
+                project.files += [path, *env_yml.files]
+                project.index_settings += [_option_setting(o, root, "environment.yml pip options")
+                                           for o in env_yml.options if _is_index_option(o.name)]
+    site_prefix = location.path if location is not None and location.kind != "inspect" else None
+    project.index_settings += index_config.collect(config.environ, root, site_prefix, problems)
+
+    cache: dict[str, ImportMap] = {}
+
+    def import_map() -> ImportMap:
+        if "map" not in cache:
+            cache["map"] = from_environment(environment)
+        return cache["map"]
+
+    for origin, path, dist in local_packages.discover(root, source, environment):
+        project.local_packages.append(local_packages.analyse(
+            origin, path, dist, source if origin == "project" else None, environment, target, import_map, problems))
+    project.requirements = [_name_local_path(r, project, root) for r in project.requirements]
+    project.main_dependency_file = _main_file(root, source, req_files)
+    project.env_platform = _env_platform(location)
+    if environment is not None:
+        project.installed_direct = frozenset(d.canonical_name for d in environment.distributions
+                                             if d.is_direct_reference and not d.is_local_directory)
+    return project
+
+
+def _is_index_option(name: str) -> bool:
+    return name in ("index-url", "extra-index-url", "find-links", "no-index")
+
+
+def _option_setting(option: Any, root: Path, origin: str | None = None) -> IndexSetting:
+    path = option.where.path
+    try:
+        shown = path.relative_to(root).as_posix()
+    except ValueError:
+        shown = str(path)
+    return IndexSetting(option.name, option.value or "", option.where, origin=origin or f"requirements file {shown}")
+
+
+def setup_py_requirements(sp: SetupPy) -> list[DeclaredRequirement]:
+    """install_requires and extras_require strings of setup.py, at the line that writes each one."""
+    lines = None
+    out: list[DeclaredRequirement] = []
+    for key in ("install_requires", "extras_require"):
+        kw = sp.keywords.get(key)
+        if kw is None:
+            continue
+        positions = {value: where for value, where in kw.items if isinstance(value, str)}
+        values: list[Any] = []
+        if isinstance(kw.value, (list, tuple)):
+            values = list(kw.value)
+        elif isinstance(kw.value, dict):
+            for group in kw.value.values():
+                values += list(group) if isinstance(group, (list, tuple)) else [group] if isinstance(group, str) else []
+        for value in values:
+            if not isinstance(value, str) or value is DYNAMIC:
+                continue
+            where = positions.get(value)
+            if where is None:
+                if lines is None:
+                    lines = (read_text(sp.path, None) or "").splitlines()
+                where = _find_string(sp.path, lines, value) or kw.where
+            try:
+                req: Requirement | None = Requirement(value)
+            except InvalidRequirement:
+                req = None
+            out.append(DeclaredRequirement(raw=value, requirement=req, where=where, source="setup.py",
+                                           url=req.url if req is not None else None))
+    return out
+
+
+def _find_string(path: Path, lines: list[str], value: str) -> Position | None:
+    for number, line in enumerate(lines, 1):
+        for quote in ('"', "'"):
+            at = line.find(f"{quote}{value}{quote}")
+            if at >= 0:
+                return Position(path, number, at + 2)
+    return None
+
+
+def _name_local_path(req: DeclaredRequirement, project: Project, root: Path) -> DeclaredRequirement:
+    """``-e ../acme`` names no distribution: take the name of the local package at that path."""
+    if req.requirement is not None or not req.url or "://" in req.url:
+        return req
+    target = (root / req.url.split("[", 1)[0].split(";", 1)[0].strip())
+    for package in project.local_packages:
+        if package.name and local_packages._same(package.root, target):
+            try:
+                named = Requirement(package.name)
+            except InvalidRequirement:
+                return req
+            from dataclasses import replace
+
+            return replace(req, requirement=named)
+    return req
+
+
+def _main_file(root: Path, source: package_source.PackageSource, req_files: list[Path]) -> Path | None:
+    if source.pyproject is not None and (source.pyproject.is_package or source.pyproject.requirements):
+        return source.pyproject.path
+    for candidate in ("requirements.txt",):
+        if (root / candidate).is_file():
+            return root / candidate
+    for part in (source.setup_cfg, source.setup_py):
+        if part is not None:
+            return part.path
+    for name in ENVIRONMENT_FILES:
+        if (root / name).is_file():
+            return root / name
+    if req_files:
+        return req_files[0]
+    return source.pyproject.path if source.pyproject is not None else None
+
+
+def _env_platform(location: Any) -> str | None:
+    """The platform local packages are built on: this machine, or the snapshot's when linting a report."""
+    if location is None:
+        return None
+    if location.kind == "inspect":
+        from envlint.facts.inspect_report import report_markers
+
+        try:
+            markers = report_markers(location.path)
+        except Exception:  # the environment fact reports an unreadable report
+            return None
+        return platform_from_markers(markers)
+    return sysconfig.get_platform().replace("-", "_").replace(".", "_")
+
+
+def platform_from_markers(markers: dict[str, str]) -> str | None:
+    system = markers.get("sys_platform", "")
+    machine = markers.get("platform_machine", "")
+    if not system or not machine:
+        return None
+    machine_l = machine.lower()
+    if system.startswith("linux"):
+        return f"linux_{machine_l}"
+    if system == "darwin":
+        return f"macosx_11_0_{'arm64' if machine_l in ('arm64', 'aarch64') else machine_l}"
+    if system == "win32":
+        return {"amd64": "win_amd64", "arm64": "win_arm64", "x86": "win32"}.get(machine_l, "win_amd64")
+    return None
+
+

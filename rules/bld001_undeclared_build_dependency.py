@@ -1,0 +1,96 @@
+"""Undeclared build dependency (BLD001).
+
+## What it does
+Reads the `setup.py` of the project and of every editable or local-directory install (and the local
+modules it imports, such as `versioneer.py`) and finds imports that run at build time but that the
+isolated build environment will not have: not the standard library, not setuptools (which pip
+provides only when there is no `[build-system]` table), and not provided by
+`[build-system] requires` or what those requirements bring along. Import names are mapped to
+distributions from the installed metadata and a curated table (`Cython` → Cython, `skbuild` →
+scikit-build, `yaml` → PyYAML). An import guarded by `try: ... except ImportError:` is not reported,
+nor one inside a function or an `if`. `setup_requires` does not count: it is fetched only after
+setup.py has already run.
+
+## Why it breaks package sync
+Package sync builds each local package into a wheel with pip, in an isolated build environment that
+holds only the declared build requirements. The import fails (`ModuleNotFoundError: No module named
+'numpy'`), the wheel is not built, and the cluster starts without the package: imports fail on the
+workers. It works on your machine only because `pip install -e .` or `--no-build-isolation` used the
+packages already installed there.
+
+## Example
+```python
+# setup.py (crick 0.0.3, no pyproject.toml)
+import numpy as np
+from Cython.Build import cythonize
+```
+`setup.py imports numpy at build time, but the isolated build environment will not have it (numpy): there is no [build-system] table, so pip builds with setuptools only`
+
+## How to fix
+Declare the build requirements in `pyproject.toml`:
+```toml
+[build-system]
+requires = ["setuptools>=40.8.0", "numpy", "Cython"]
+build-backend = "setuptools.build_meta:__legacy__"
+```
+(the legacy backend keeps setup.py's directory on `sys.path`, which `import versioneer` needs), or add the missing distribution to an existing `requires` list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envlint.diagnostics import Finding, Severity
+from envlint.facts.project_model import LocalPackage, Project
+from envlint.registry import rule
+
+
+@rule(code="BLD001", name="undeclared-build-dependency", severity=Severity.ERROR,
+      summary="setup.py imports a module that the isolated build environment will not have")
+def check(project: Project) -> Iterator[Finding]:
+    for package in project.local_packages:
+        missing = [i for i in package.build_imports if not i.provided]
+        if not missing:
+            continue
+        table = _build_system_table(package, [i.candidates[0] for i in missing])
+        for imp in missing:
+            top = imp.module.split(".", 1)[0]
+            dist = imp.candidates[0]
+            holder = "setup.py" if imp.via is None else f"{imp.via.name} (imported by setup.py)"
+            if not package.has_build_system:
+                why = "there is no [build-system] table, so pip builds with setuptools only"
+            else:
+                listed = ", ".join(r.raw for r in package.build_requires) or "nothing"
+                why = f"[build-system] requires lists {listed}, which does not provide it"
+            yield Finding(
+                message=(f"{holder} imports {top} at build time, but the isolated build environment will not have "
+                         f"it ({_display(dist)}): {why}"),
+                path=str(imp.where.path), line=imp.where.line, column=imp.where.column,
+                package=package.name, package_version=package.version,
+                help=table,
+            )
+
+
+def _build_system_table(package: LocalPackage, needed: list[str]) -> str:
+    """The exact [build-system] table that makes the build environment complete."""
+    requires: list[str] = [r.raw for r in package.build_requires] if package.has_build_system else ["setuptools>=40.8.0"]
+    present = {(r.name or "") for r in package.build_requires}
+    for dist in needed:
+        if dist not in present and dist not in requires:
+            requires.append(_display(dist))
+            present.add(dist)
+    # setup.py importing its neighbours (versioneer.py) needs the legacy backend, which puts setup.py's
+    # directory on sys.path as `python setup.py` did.
+    backend = package.build_backend or ("setuptools.build_meta:__legacy__" if package.local_build_modules
+                                        else "setuptools.build_meta")
+    items = ", ".join(f'"{r}"' for r in requires)
+    where = "in pyproject.toml" if package.has_build_system else "in a pyproject.toml next to setup.py"
+    return (f"declare the build requirements {where}:\n[build-system]\nrequires = [{items}]\n"
+            f'build-backend = "{backend}"')
+
+
+_DISPLAY = {"cython": "Cython", "pyyaml": "PyYAML"}
+
+
+def _display(dist: str) -> str:
+    return _DISPLAY.get(dist, dist)

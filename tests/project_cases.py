@@ -1,0 +1,51 @@
+"""Helpers for the project-rule tests: copy a fixture tree, run the CLI with a controlled environment.
+
+The machine running the tests has its own pip configuration (``~/.config/pip/pip.conf``,
+``PIP_FIND_LINKS``); every run here gets a HOME and XDG directories inside ``tmp_path`` instead.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from support import clean_environ, run_json
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "project"
+
+
+def case(name: str, tmp_path: Path) -> Path:
+    """A copy of ``tests/fixtures/project/<name>`` (outside the repository, so no config file is found)."""
+    target = tmp_path / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+def environ(tmp_path: Path, *, pip_config: bool = False, **extra: str) -> dict[str, str]:
+    """A process environment whose HOME and XDG directories are inside ``tmp_path``.
+
+    ``pip_config=False`` keeps ``PIP_CONFIG_FILE=/dev/null`` (pip reads no file at all).
+    """
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = clean_environ(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
+                        XDG_CONFIG_DIRS=str(tmp_path / "xdg"))
+    if pip_config:
+        env.pop("PIP_CONFIG_FILE", None)
+    env.update(extra)
+    return env
+
+
+def lint(project: Path, *args: str, env: dict[str, str], no_env: bool = True) -> tuple[int, dict]:
+    argv = [str(project), "--isolated", *args]
+    if no_env:
+        argv.append("--no-env")
+    return run_json(*argv, env=env)
+
+
+def found(report: dict, code: str) -> list[tuple[str | None, int | None]]:
+    return sorted((d["path"], d["line"]) for d in report["diagnostics"] if d["code"] == code)
+
+
+def messages(report: dict, code: str) -> list[str]:
+    return [d["message"] for d in report["diagnostics"] if d["code"] == code]

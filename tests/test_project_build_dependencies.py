@@ -1,0 +1,65 @@
+"""BLD001: imports that setup.py runs at build time must be in the isolated build environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from project_cases import case, environ, found, lint
+
+
+def test_crick_pattern_without_build_system(tmp_path: Path) -> None:
+    project = case("crick_no_build_system", tmp_path)
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert code == 1
+    assert found(report, "BLD001") == [("setup.py", 4), ("setup.py", 7)]
+    numpy, cython = [d for d in report["diagnostics"] if d["code"] == "BLD001"]
+    assert "imports numpy" in numpy["message"] and "no [build-system] table" in numpy["message"]
+    assert "imports Cython" in cython["message"]
+    assert numpy["package"] == "crick"
+    # the fix is the exact table to add; the legacy backend because setup.py imports versioneer.py
+    assert numpy["help"].splitlines()[1:] == [
+        "[build-system]",
+        'requires = ["setuptools>=40.8.0", "numpy", "Cython"]',
+        'build-backend = "setuptools.build_meta:__legacy__"',
+    ]
+
+
+def test_pyproject_declaring_numpy_and_cython_is_clean(tmp_path: Path) -> None:
+    project = case("crick_declared", tmp_path)
+    code, report = lint(project, "--select", "BLD001,BLD002", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0
+
+
+def test_guarded_import_is_not_an_error(tmp_path: Path) -> None:
+    project = case("guarded_import", tmp_path)
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0
+
+
+def test_import_in_a_local_module_that_setup_py_imports(tmp_path: Path) -> None:
+    project = case("local_module_imports_yaml", tmp_path)
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert found(report, "BLD001") == [("buildconfig.py", 1)]
+    [diag] = report["diagnostics"]
+    assert "buildconfig.py (imported by setup.py) imports yaml" in diag["message"]
+    assert '"PyYAML"' in diag["help"]
+
+
+def test_listed_requirement_that_does_not_provide_the_import(tmp_path: Path) -> None:
+    project = case("crick_declared", tmp_path)
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=40.8.0", "Cython"]\nbuild-backend = "setuptools.build_meta:__legacy__"\n')
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert found(report, "BLD001") == [("setup.py", 4)]
+    [diag] = report["diagnostics"]
+    assert "requires lists setuptools>=40.8.0, Cython" in diag["message"]
+    assert 'requires = ["setuptools>=40.8.0", "Cython", "numpy"]' in diag["help"]
+
+
+def test_requirement_that_brings_numpy_along_counts(tmp_path: Path) -> None:
+    project = case("crick_declared", tmp_path)
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools", "Cython", "oldest-supported-numpy"]\n'
+        'build-backend = "setuptools.build_meta:__legacy__"\n')
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert report["diagnostics"] == []
