@@ -103,15 +103,25 @@ def _is_wheel(dist: Distribution) -> bool:
     return urlparse(dist.url or "").path.endswith(".whl")
 
 
+def _compiled_wheel(dist: Distribution) -> bool:
+    """Does the installed wheel hold compiled code? (WHEEL and RECORD, else the wheel's file name.)"""
+    if dist.root_is_purelib is False or dist.extension_modules:
+        return True
+    if dist.has_wheel_file:
+        return False
+    name = unquote(urlparse(dist.url or "").path).rsplit("/", 1)[-1]
+    parts = name[:-4].split("-")
+    return len(parts) >= 5 and parts[-2] != "none"  # name-version[-build]-python-abi-platform
+
+
 def _help(dist: Distribution) -> str:
     if dist.vcs_info is not None:
         return (f"publish {dist.name} to PyPI and install it from there; until then package sync rebuilds it from "
                 f"that repository on this machine, which needs access to it and a build that works "
                 f"(`pip wheel --no-deps \"{reference(dist)}\"`)")
     if _is_wheel(dist):
-        compiled = dist.root_is_purelib is False or bool(dist.extension_modules)
         extra = " and holds compiled code, which runs on the workers only if it was built for 64-bit Linux" \
-            if compiled else ""
+            if _compiled_wheel(dist) else ""
         return (f"install {dist.name} from PyPI instead (or publish it there); this wheel exists only at that "
                 f"location{extra}")
     return (f"install {dist.name} from PyPI instead (or publish it there); package sync must rebuild it from that "
