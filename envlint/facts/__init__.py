@@ -25,7 +25,8 @@ PROVIDERS: dict[str, str] = {
     "environment": "envlint.facts.environment:build",
     "native_links": "envlint.facts.elf:build",
     "declarations": "envlint.facts.declarations:build",
-    "project": "envlint.facts.project:build",
+    "project_tree": "envlint.facts.tree:build",
+    "data_reads": "envlint.facts.data_reads:build",
     "index": "envlint.index.fact:build",
     "system_requirements": "envlint.facts.system_requirements:build",
 }

@@ -1,0 +1,244 @@
+"""The table of calls that read local files (``envlint/data/readers.toml``) and its cheap pre-filter.
+
+The pre-filter decides, from the raw bytes, whether a file can contain a reader call at all and on
+which lines, so that only those files are parsed and only those lines' statements are looked at.
+It is conservative: a call ``name(`` whose name is a reader's last component counts, unless every
+reader of that name lives in a module the file never mentions (``sqlite3.connect`` in a file that
+never says ``sqlite3``). Only the built-in ``open`` needs no module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_OPEN_PAREN = re.compile(rb"[ \t]*\(")
+#: Substrings found with a fast ``bytes.find``; every reader's last name component contains one.
+_SEEDS = (b"read", b"open", b"load", b"File", b"Store", b"connect", b"glob", b"from", b"memmap",
+          b"ataset", b"scan_", b"Capture", b"Booster")
+_IDENT = re.compile(rb"\w+")
+
+
+@dataclass(frozen=True)
+class ReaderSpec:
+    name: str
+    """Qualified name after imports are resolved (``pandas.read_csv``; ``open`` is the built-in)."""
+    arg: int = 0
+    kw: str | None = None
+    mode_arg: int | None = None
+    mode_kw: str | None = None
+    default_mode: str = "r"
+    receiver: bool = False
+    """The path is the object the method is called on (``Path("x").read_text()``)."""
+
+    @property
+    def last(self) -> str:
+        return self.name.rsplit(".", 1)[-1]
+
+    @property
+    def module_token(self) -> bytes | None:
+        """A word the file must contain for this reader to be reachable (None: the built-in)."""
+        if self.receiver:
+            return b"Path"
+        if "." not in self.name:
+            return None
+        return self.name.split(".", 1)[0].encode()
+
+
+@dataclass(frozen=True)
+class ReaderTable:
+    specs: dict[str, ReaderSpec]
+    digest: str
+    """sha256 of the table file: part of the scan cache key."""
+    receivers: dict[str, ReaderSpec] = field(default_factory=dict)
+    """Method name -> spec, for readers whose path is the receiver."""
+    _plan: dict[bytes, tuple[tuple[int, ...], frozenset[bytes]]] = field(default_factory=dict)
+    """Seed -> (offsets of the seed inside reader names, the reader names)."""
+    _tokens: dict[bytes, tuple[bytes | None, ...]] = field(default_factory=dict)
+    _receiver_names: frozenset[bytes] = frozenset()
+    _late_path: frozenset[bytes] = frozenset()
+    """Reader names some reader of which takes its path after the first argument."""
+
+    @classmethod
+    def from_toml(cls, data: bytes) -> ReaderTable:
+        raw = tomllib.loads(data.decode("utf-8")).get("readers", {})
+        specs: dict[str, ReaderSpec] = {}
+        for name, entry in raw.items():
+            specs[name] = ReaderSpec(
+                name=name, arg=int(entry.get("arg", 0)), kw=entry.get("kw"),
+                mode_arg=entry.get("mode"), mode_kw=entry.get("mode-kw"),
+                default_mode=entry.get("default-mode", "r"), receiver=bool(entry.get("receiver", False)),
+            )
+        receivers = {s.last: s for s in specs.values() if s.receiver}
+        tokens: dict[bytes, set[bytes | None]] = defaultdict(set)
+        for s in specs.values():
+            tokens[s.last.encode()].add(s.module_token)
+        offsets: dict[bytes, set[int]] = defaultdict(set)
+        anchors: dict[bytes, set[bytes]] = defaultdict(set)
+        for anchor in sorted(tokens):
+            seed = next((s for s in _SEEDS if s in anchor), None)
+            if seed is None:
+                raise ValueError(f"reader name {anchor.decode()!r} has none of the pre-filter's seeds; add one")
+            offsets[seed].add(anchor.index(seed))
+            anchors[seed].add(anchor)
+        plan = {seed: (tuple(sorted(offsets[seed])), frozenset(anchors[seed])) for seed in offsets}
+        return cls(specs, hashlib.sha256(data).hexdigest(), receivers, plan,
+                   {k: tuple(sorted(v, key=lambda t: t or b"")) for k, v in tokens.items()},
+                   frozenset(n.encode() for n in receivers),
+                   frozenset(s.last.encode() for s in specs.values() if s.arg != 0 and not s.receiver))
+
+    def candidate_offsets(self, data: bytes) -> list[int]:
+        """Byte offsets of every ``name(`` in ``data`` that may be a reader call, sorted."""
+        hits: set[int] = set()
+        present: dict[bytes, bool] = {}
+        bound: dict[bytes, bool] = {}
+        size = len(data)
+        ident = _IDENT.match
+        for seed, (offsets, anchors) in self._plan.items():
+            i = data.find(seed)
+            while i >= 0:
+                for k in offsets:
+                    start = i - k
+                    if start < 0 or (start > 0 and data[start - 1] in _WORD):
+                        continue
+                    m = ident(data, start)
+                    name = m.group() if m is not None else b""
+                    if name not in anchors:
+                        continue
+                    end = start + len(name)
+                    if end >= size or not (data[end] == 0x28 or _OPEN_PAREN.match(data, end)):
+                        continue
+                    if _in_comment_or_doctest(data, start):
+                        continue
+                    dotted = start > 0 and data[start - 1] == 0x2E
+                    reach = self._reachable(name, dotted, data, present)
+                    if reach == _RECEIVER or (reach == _ARGUMENT and _argument_may_resolve(data, end, bound)):
+                        hits.add(start)
+                i = data.find(seed, i + 1)
+        return sorted(hits)
+
+    def _reachable(self, anchor: bytes, dotted: bool, data: bytes, present: dict[bytes, bool]) -> int:
+        """Whether a call of ``anchor`` can be a reader here, and how its path must then be checked."""
+        verdict = _NO
+        for token in self._tokens[anchor]:
+            if token is None:
+                if dotted:
+                    continue
+            else:
+                if token not in present:
+                    present[token] = _has_word(data, token)
+                if not present[token]:
+                    continue
+            if anchor in self._receiver_names and token == b"Path":
+                return _RECEIVER
+            verdict = _ARGUMENT
+        if verdict == _ARGUMENT and anchor in self._late_path:
+            return _RECEIVER  # the path is not the first argument: no cheap look at it
+        return verdict
+
+    def candidate_lines(self, data: bytes) -> list[int]:
+        """1-based line numbers of :meth:`candidate_offsets` (sorted, unique)."""
+        lines: list[int] = []
+        line, pos = 1, 0
+        for offset in self.candidate_offsets(data):
+            line += data.count(b"\n", pos, offset)
+            pos = offset
+            if not lines or lines[-1] != line:
+                lines.append(line)
+        return lines
+
+
+_NO, _ARGUMENT, _RECEIVER = 0, 1, 2
+_QUOTE_PREFIX = re.compile(rb"[rRbBuUfF]{1,2}['\"]")
+_SPACE = re.compile(rb"(?:[ \t\r\n]|\\\n|#[^\n]*)*")
+#: First names of an argument that can build a path from literals (the scanner resolves these).
+_PATH_STARTS = frozenset({b"os", b"posixpath", b"ntpath", b"pathlib", b"Path", b"PurePath", b"PosixPath",
+                          b"PurePosixPath", b"WindowsPath", b"PureWindowsPath", b"str", b"join"})
+
+
+def _argument_may_resolve(data: bytes, paren: int, bound: dict[bytes, bool]) -> bool:
+    """Whether the first argument of the call whose ``(`` is at or after ``paren`` can be a known path.
+
+    A string literal, a path builder (``os.path.join``, ``Path``), a keyword argument or a
+    parenthesised expression can; so can a name the file assigns at statement level (a constant).
+    A number, a list, ``*args`` or a name the file never assigns (a parameter, an import) cannot.
+    """
+    p = data.index(b"(", paren) + 1
+    p = _SPACE.match(data, p).end()  # type: ignore[union-attr]
+    if p >= len(data):
+        return False
+    c = data[p]
+    if c in (0x22, 0x27, 0x28) or _QUOTE_PREFIX.match(data, p):  # " ' (
+        return True
+    m = _IDENT.match(data, p)
+    if m is None or not (c == 0x5F or 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A):
+        return False
+    name = m.group()
+    q = _SPACE.match(data, m.end()).end()  # type: ignore[union-attr]
+    if q < len(data) and data[q] == 0x3D and data[q + 1:q + 2] != b"=":
+        return True  # a keyword argument: not looked at here
+    if name in _PATH_STARTS:
+        return True
+    if name not in bound:
+        bound[name] = _assigned(data, name)
+    return bound[name]
+
+
+def _in_comment_or_doctest(data: bytes, start: int) -> bool:
+    """The text before ``start`` on its line is a comment or a doctest prompt (``>>>``, ``...``)."""
+    line_start = data.rfind(b"\n", 0, start) + 1
+    before = data[line_start:start]
+    if b"#" in before:
+        return True
+    stripped = before.lstrip()
+    return stripped.startswith((b">>>", b"... "))
+
+
+def _assigned(data: bytes, name: bytes) -> bool:
+    """``name`` is the target of a statement-level ``name = ...`` or ``name: T = ...`` somewhere."""
+    n = len(name)
+    i = data.find(name)
+    while i >= 0:
+        j = i - 1
+        while j >= 0 and data[j] in (0x20, 0x09):
+            j -= 1
+        if j < 0 or data[j] in (0x0A, 0x3B):  # line start or ';'
+            k = i + n
+            if k < len(data) and data[k] not in _WORD:
+                rest = data[k:k + 200].split(b"\n", 1)[0].lstrip()
+                if rest.startswith(b":"):
+                    rest = rest.partition(b"=")[1:] and b"=" + rest.partition(b"=")[2]
+                if rest.startswith(b"=") and not rest.startswith(b"=="):
+                    return True
+        i = data.find(name, i + 1)
+    return False
+
+
+def _has_word(data: bytes, token: bytes) -> bool:
+    """``token`` occurs as a whole word that is not an attribute (``io`` but not ``ratio``/``x.io``)."""
+    i = data.find(token)
+    n = len(token)
+    while i >= 0:
+        before = data[i - 1] if i > 0 else 0x20
+        after = data[i + n] if i + n < len(data) else 0x20
+        if before not in _WORD and before != 0x2E and after not in _WORD:
+            return True
+        i = data.find(token, i + 1)
+    return False
+
+
+@lru_cache(maxsize=1)
+def load_table() -> ReaderTable:
+    data = resources.files("envlint.data").joinpath("readers.toml").read_bytes()
+    return ReaderTable.from_toml(data)

@@ -1,0 +1,238 @@
+"""The project tree: every file under the project root that a linter should look at.
+
+Walks from ``config.root`` like git would see it: ``.gitignore`` files (nested ones apply below
+their directory, ancestors' up to the repository root too, and ``.git/info/exclude``), then the
+``exclude`` patterns of the configuration. Virtual environments (a directory holding ``pyvenv.cfg``
+or ``conda-meta``), VCS metadata, build output and tool caches are skipped without being listed.
+Symlinked directories are followed once (a loop is cut), depth is capped, and a directory that
+cannot be listed is an EL001 problem; the walk goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pathspec
+
+if TYPE_CHECKING:
+    from envlint.facts import Context
+
+#: Directory names never entered (ruff, black and git tooling skip the same kinds).
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".bzr", ".git-rewrite", ".jj", ".pants.d", ".pyenv", ".direnv", ".eggs",
+    "node_modules", "__pycache__", "__pypackages__", "site-packages", ".ipynb_checkpoints",
+    ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".pytype", ".hypothesis",
+    ".envlint_cache", "buck-out", "_build", ".vscode", ".idea",
+})
+#: Build output: skipped unless the directory is itself a Python package (``pkg/build/__init__.py``).
+BUILD_DIRS = frozenset({"build", "dist"})
+#: A directory holding one of these is an environment, not project code.
+ENV_MARKERS = frozenset({"pyvenv.cfg", "conda-meta"})
+MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class ProjectTree:
+    """The files of the project, as POSIX paths relative to ``root``, sorted."""
+
+    root: Path
+    files: tuple[str, ...]
+    skipped_dirs: tuple[str, ...] = ()
+    """Directories left out because they are environments, build output or caches (for reporting)."""
+
+    @property
+    def python_files(self) -> tuple[str, ...]:
+        return tuple(f for f in self.files if f.endswith((".py", ".pyw")))
+
+    @property
+    def notebooks(self) -> tuple[str, ...]:
+        return tuple(f for f in self.files if f.endswith(".ipynb"))
+
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+
+@dataclass(frozen=True)
+class _Ignore:
+    """One ignore file's patterns and how to turn a root-relative path into one relative to it."""
+
+    spec: pathspec.PathSpec
+    prefix: str = ""
+    """Prepended to the root-relative path (for ignore files above the root)."""
+    strip: str = ""
+    """Removed from the front of the root-relative path (for ignore files below the root)."""
+
+    def verdict(self, rel: str, is_dir: bool) -> bool | None:
+        """True: ignored, False: re-included by a ``!`` pattern, None: no pattern matches."""
+        if self.strip:
+            if not rel.startswith(self.strip):
+                return None
+            rel = rel[len(self.strip):]
+        path = self.prefix + rel + ("/" if is_dir else "")
+        for pattern in reversed(self.spec.patterns):
+            if pattern.include is not None and pattern.match_file(path) is not None:
+                return bool(pattern.include)
+        return None
+
+
+@dataclass
+class _Walk:
+    root: Path
+    ctx: Context | None
+    exclude: _Ignore | None
+    files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    walked: list[str] = field(default_factory=list)
+    """Real paths of the trees walked: the root and each symlinked directory followed."""
+
+    def problem(self, path: Path, reason: str) -> None:
+        if self.ctx is not None:
+            self.ctx.problems.add(path, reason)
+
+    def ignored(self, rel: str, is_dir: bool, stack: list[_Ignore]) -> bool:
+        if self.exclude is not None and self.exclude.verdict(rel, is_dir):
+            return True
+        for ignore in reversed(stack):  # the deepest .gitignore decides first, as in git
+            verdict = ignore.verdict(rel, is_dir)
+            if verdict is not None:
+                return verdict
+        return False
+
+    def walk(self, directory: str, rel: str, stack: list[_Ignore], depth: int) -> None:
+        if depth > MAX_DEPTH:
+            self.problem(Path(directory), f"directory nesting deeper than {MAX_DEPTH} levels; not searched further")
+            return
+        try:
+            with os.scandir(directory) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            self.problem(Path(directory), f"cannot list directory: {exc.strerror or exc}")
+            return
+        names = {e.name for e in entries}
+        if depth > 0 and names & ENV_MARKERS:
+            self.skipped.append(rel)
+            return
+        if ".gitignore" in names:
+            spec = _read_ignore_file(Path(directory, ".gitignore"), self)
+            if spec is not None:
+                stack = [*stack, _Ignore(spec, strip=rel + "/" if rel else "")]
+        for entry in entries:
+            child = f"{rel}/{entry.name}" if rel else entry.name
+            try:
+                is_dir = entry.is_dir()  # follows symlinks
+                is_file = not is_dir and entry.is_file()
+            except OSError:
+                continue
+            if is_dir:
+                if _skip_dir(entry):
+                    self.skipped.append(child)
+                    continue
+                if self.ignored(child, True, stack):
+                    continue
+                if entry.is_symlink() and not self.follow(entry.path):
+                    continue
+                self.walk(entry.path, child, stack, depth + 1)
+            elif is_file and not self.ignored(child, False, stack):
+                self.files.append(child)
+
+    def follow(self, link: str) -> bool:
+        """Follow a symlinked directory only into a tree not walked yet (no loops, no duplicates)."""
+        target = os.path.realpath(link)
+        for walked in self.walked:
+            if target == walked or target.startswith(walked.rstrip(os.sep) + os.sep) or walked.startswith(
+                    target.rstrip(os.sep) + os.sep):
+                return False
+        self.walked.append(target)
+        return True
+
+
+def _skip_dir(entry: os.DirEntry[str]) -> bool:
+    name = entry.name
+    if name in SKIP_DIRS or name.endswith(".egg-info"):
+        return True
+    if name in BUILD_DIRS:
+        return not os.path.exists(os.path.join(entry.path, "__init__.py"))
+    return False
+
+
+def _read_ignore_file(path: Path, walk: _Walk | None) -> pathspec.PathSpec | None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        if walk is not None:
+            walk.problem(path, f"cannot read: {exc.strerror or exc}")
+        return None
+    return _compile(text.splitlines(), path, walk)
+
+
+def _compile(lines: Iterable[str], source: Path | str, walk: _Walk | None) -> pathspec.PathSpec | None:
+    good = []
+    for number, line in enumerate(lines, 1):
+        try:
+            pathspec.GitIgnoreSpec.from_lines([line])
+        except Exception as exc:  # pathspec raises its own error types for malformed patterns
+            if walk is not None and walk.ctx is not None:
+                walk.ctx.problems.add(source, f"invalid ignore pattern {line!r}: {exc}", line=number)
+            continue
+        good.append(line)
+    return pathspec.GitIgnoreSpec.from_lines(good) if good else None
+
+
+def _ancestor_ignores(root: Path, walk: _Walk) -> list[_Ignore]:
+    """Ignore files above the root, up to the repository root (only inside a git work tree)."""
+    chain: list[Path] = []
+    for directory in (root, *root.parents):
+        chain.append(directory)
+        if (directory / ".git").exists():
+            break
+    else:
+        return []
+    repo = chain[-1]
+    out: list[_Ignore] = []
+    exclude = repo / ".git" / "info" / "exclude"
+    if exclude.is_file():
+        spec = _read_ignore_file(exclude, None)
+        if spec is not None:
+            out.append(_Ignore(spec, prefix=_prefix(repo, root)))
+    for directory in reversed(chain[1:]):  # outermost first; the root's own file is read by the walk
+        gitignore = directory / ".gitignore"
+        if gitignore.is_file():
+            spec = _read_ignore_file(gitignore, walk)
+            if spec is not None:
+                out.append(_Ignore(spec, prefix=_prefix(directory, root)))
+    return out
+
+
+def _prefix(base: Path, root: Path) -> str:
+    rel = root.relative_to(base).as_posix()
+    return "" if rel == "." else rel + "/"
+
+
+def walk_tree(root: Path, exclude: Iterable[str] = (), ctx: Context | None = None) -> ProjectTree:
+    """List the project's files (see the module docstring)."""
+    root = Path(os.path.abspath(root))
+    exclude = list(exclude)
+    walk = _Walk(root, ctx, None)
+    if exclude:
+        spec = _compile(exclude, "configuration 'exclude'", walk)
+        walk.exclude = _Ignore(spec) if spec is not None else None
+    try:
+        mode = root.stat().st_mode
+    except OSError as exc:
+        walk.problem(root, f"cannot read project root: {exc.strerror or exc}")
+        return ProjectTree(root, ())
+    if not stat.S_ISDIR(mode):
+        return ProjectTree(root.parent, (root.name,))
+    walk.walked.append(os.path.realpath(root))
+    walk.walk(str(root), "", _ancestor_ignores(root, walk), 0)
+    return ProjectTree(root, tuple(sorted(walk.files)), tuple(sorted(walk.skipped)))
+
+
+def build(ctx: Context) -> ProjectTree:
+    config = ctx.config
+    return walk_tree(config.root, config.exclude, ctx)
