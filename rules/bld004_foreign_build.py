@@ -112,5 +112,6 @@ def _origin(dist: Distribution) -> str:
     if dist.dir_info is not None:
         return f"installed from the local directory {dist.source_path or where}"
     if dist.vcs_info is not None:
-        return f"installed from {dist.vcs_info.get('vcs', 'VCS')} {where}"
+        vcs = dist.vcs_info.get("vcs")
+        return f"installed from {vcs if isinstance(vcs, str) and vcs.isidentifier() else 'a VCS'} {where}"
     return f"installed from the archive {where}"

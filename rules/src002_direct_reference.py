@@ -57,7 +57,7 @@ def describe_source(dist: Distribution) -> str:
     url = dist.url or "an unknown URL"
     vcs = dist.vcs_info
     if vcs is not None:
-        kind = str(vcs.get("vcs") or "a VCS")
+        kind = vcs_name(vcs, "a VCS")
         text = f"{kind} {_show(url)}"
         commit = vcs.get("commit_id")
         if isinstance(commit, str) and commit:
@@ -74,10 +74,15 @@ def reference(dist: Distribution) -> str:
     url = _show_url(dist.url or "")
     vcs = dist.vcs_info
     if vcs is not None:
-        kind = str(vcs.get("vcs") or "git")
+        kind = vcs_name(vcs, "git")
         commit = vcs.get("commit_id") or vcs.get("requested_revision")
         url = f"{kind}+{url}" + (f"@{commit}" if isinstance(commit, str) and commit else "")
     return f"{dist.name} @ {url}"
+
+
+def vcs_name(vcs_info: dict, default: str) -> str:
+    kind = vcs_info.get("vcs")
+    return kind if isinstance(kind, str) and kind.isidentifier() else default
 
 
 def _show_url(url: str) -> str:

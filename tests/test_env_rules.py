@@ -339,3 +339,27 @@ def test_rule_prints_sys001_documentation() -> None:
     for section in ("## What it does", "## Why it breaks package sync", "## Example", "## How to fix"):
         assert section in out
     assert "libpq.so.5" in out and "psycopg2-binary" in out
+
+
+def test_malformed_snapshot_records_are_el001_and_hide_nothing(tmp_path: Path) -> None:
+    snapshot = tmp_path / "inspect.json"
+    snapshot.write_text(json.dumps({"version": "1", "installed": [
+        {"metadata": {"name": "a", "version": "1", "requires_dist": "b>=1", "requires_python": "not a spec"},
+         "direct_url": {"url": 5, "archive_info": {}}},
+        {"metadata": {"name": "c", "version": "1+cpu", "requires_dist": ["missing"]}},
+        {"metadata": {"name": "d", "version": "1"},
+         "direct_url": {"url": "https://user:secret@example.invalid/d.git", "vcs_info": {"vcs": 5, "commit_id": 7}}},
+    ]}))
+
+    code, report = run_json(tmp_path, "--inspect", snapshot, "--select", RULES, "--offline")
+
+    assert code == 1
+    assert sorted(messages(report, "EL001")) == [
+        f"cannot read {snapshot}: a: 'requires_dist' is not a list",
+        f"cannot read {snapshot}: a: Requires-Python 'not a spec' is not a valid version specifier",
+        f"cannot read {snapshot}: a: direct_url without a 'url' string",
+    ]
+    assert messages(report, "SRC003", "c") and messages(report, "PIN002", "missing")
+    # no credentials in the output, and a VCS name that is not a name is not shown
+    assert messages(report, "SRC002", "d") == ["d 1 was installed from a VCS https://example.invalid/d.git, "
+                                               "not from a package index"]

@@ -37,6 +37,15 @@ def python_version_of(report: Path) -> tuple[int, int, int] | None:
     return None
 
 
+def _list(meta: dict, key: str, report: Path, name: str, canonical: str, problems: Problems) -> list:
+    """A list field of a report's metadata; anything else is EL001 and counts as empty."""
+    value = meta.get(key)
+    if value is None or isinstance(value, list):
+        return value or []
+    problems.add(report, f"{name}: '{key}' is not a list", package=canonical)
+    return []
+
+
 def read_report(location: EnvLocation, problems: Problems) -> Environment:
     report = location.path
     data = _load(report)
@@ -58,19 +67,22 @@ def read_report(location: EnvLocation, problems: Problems) -> Environment:
             parsed = None
             problems.add(report, f"{name}: version {version!r} is not a valid PEP 440 version", package=canonical)
         requires = []
-        for raw in meta.get("requires_dist") or []:
+        for raw in _list(meta, "requires_dist", report, name, canonical, problems):
             try:
                 requires.append(Requirement(str(raw)))
             except InvalidRequirement as exc:
                 problems.add(report, f"{name}: invalid requirement {raw!r}: {str(exc).splitlines()[0]}",
                              package=canonical)
         direct_url = item.get("direct_url") if isinstance(item.get("direct_url"), dict) else None
+        if direct_url is not None and not isinstance(direct_url.get("url"), str):
+            problems.add(report, f"{name}: direct_url without a 'url' string", package=canonical)
+            direct_url = None
         dir_info = (direct_url or {}).get("dir_info")
         editable = bool(dir_info.get("editable")) if isinstance(dir_info, dict) else False
         source = None
         if isinstance(dir_info, dict) and isinstance((direct_url or {}).get("url"), str):
             source = _file_url_path(direct_url["url"])
-        extras = meta.get("provides_extra") or []
+        extras = _list(meta, "provides_extra", report, name, canonical, problems)
         location_text = item.get("metadata_location")
         site_dir = Path(location_text).parent if isinstance(location_text, str) and location_text else None
         requires_python = meta.get("requires_python") if isinstance(meta.get("requires_python"), str) else None
