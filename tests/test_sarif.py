@@ -20,7 +20,7 @@ import pytest
 from envlint import __url__, __version__
 from envlint.diagnostics import Diagnostic, Severity, Skipped
 from envlint.engine import Report
-from envlint.registry import all_rules
+from envlint.registry import all_rules, get_rule
 from envlint.reporters.sarif import MAX_RESULTS, to_sarif
 from support import REPO, make_venv, make_wheel, pip_install, run_envlint
 
@@ -200,7 +200,8 @@ def _fixture_projects() -> list[Path]:
 
 @pytest.mark.parametrize("project", _fixture_projects(), ids=lambda p: str(p.relative_to(REPO / "tests" / "fixtures")))
 def test_sarif_of_every_fixture_project_is_valid(validator: Any, project: Path) -> None:
-    code, out = run_envlint(project, "--no-env", "--offline", "--format", "sarif", "--exit-zero")
+    # --isolated: a fixture whose pyproject.toml is not TOML is an EL001 finding, not a configuration error
+    code, out = run_envlint(project, "--no-env", "--offline", "--isolated", "--format", "sarif", "--exit-zero")
     assert code == 0
     assert_valid(validator, json.loads(out))
 
@@ -260,6 +261,8 @@ def test_fingerprints_are_equal_from_two_checkouts_in_different_directories(vali
         outputs.append([(r["ruleId"], r["locations"], r["partialFingerprints"]) for r in sarif["runs"][0]["results"]])
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) >= 2
+    if get_rule("DAT001") is not None:  # a file finding (train.py reads data/train.csv) is compared too
+        assert any(rule == "DAT001" for rule, _, _ in outputs[0])
 
 
 def test_fingerprints_survive_line_shifts_and_upgrades(tmp_path: Path) -> None:
@@ -302,10 +305,12 @@ def test_sarif_of_the_shipped_example_is_valid(validator: Any) -> None:
     assert_valid(validator, sarif)
     results = sarif["runs"][0]["results"]
     assert len({r["ruleId"] for r in results}) >= 3
-    # every result points into the example's requirements file, with the distribution in properties
+    # every result points into the example's requirements file (its declarations, or line 1 for what
+    # it does not declare or lies outside it), with the distribution in properties
     for r in results:
         assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "requirements.txt"
-        assert r["properties"]["package"]
+    dask = [r for r in results if r["ruleId"] == "PIN001"]
+    assert dask and dask[0]["properties"]["package"] == "dask"
 
 
 def test_sarif_of_a_project_with_file_findings_is_valid(validator: Any, tmp_path: Path) -> None:
@@ -326,6 +331,10 @@ def test_sarif_of_a_project_with_file_findings_is_valid(validator: Any, tmp_path
     assert code == (1 if results else 0)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results}
     assert uris <= {"setup.py", "requirements.txt", "src/crunch/load.py", "src/crunch/py2.py", "weird%20a%2Cb%3Ac%25.py"}
+    expected = {c for c in ("BLD001", "DAT001", "DAT002") if get_rule(c) is not None}
+    assert expected <= {r["ruleId"] for r in results}
+    if get_rule("DAT001") is not None:
+        assert "weird%20a%2Cb%3Ac%25.py" in uris
 
 
 def test_a_file_inside_the_environment_is_not_a_repository_location(validator: Any, tmp_path: Path) -> None:
