@@ -49,3 +49,34 @@ def found(report: dict, code: str) -> list[tuple[str | None, int | None]]:
 
 def messages(report: dict, code: str) -> list[str]:
     return [d["message"] for d in report["diagnostics"] if d["code"] == code]
+
+
+def setuptools_shim(base: Path) -> Path:
+    """A directory holding only the runner's setuptools: PYTHONPATH for an offline --no-build-isolation build
+    into a venv made --without-pip (nothing else of the runner's environment leaks in)."""
+    import setuptools
+
+    site = Path(setuptools.__file__).resolve().parent.parent
+    shim = base / "setuptools-shim"
+    shim.mkdir(exist_ok=True)
+    for name in ("setuptools", "pkg_resources", "_distutils_hack"):
+        if (site / name).exists() and not (shim / name).exists():
+            (shim / name).symlink_to(site / name)
+    for info in site.glob("setuptools-*.dist-info"):
+        if not (shim / info.name).exists():
+            (shim / info.name).symlink_to(info)
+    return shim
+
+
+def pip_install_sources(venv: Path, *args: str | Path, base: Path) -> None:
+    """pip install (e.g. ``-e <dir>``) into ``venv`` offline, building with the runner's setuptools."""
+    import subprocess
+    import sys
+
+    from support import venv_python
+
+    cmd = [sys.executable, "-m", "pip", "--python", str(venv_python(venv)), "install", "--no-index",
+           "--no-build-isolation", "--no-deps", "-q", *map(str, args)]
+    proc = subprocess.run(cmd, capture_output=True, text=True,
+                          env=clean_environ(PYTHONPATH=str(setuptools_shim(base))))
+    assert proc.returncode == 0, proc.stderr

@@ -91,7 +91,8 @@ def analyse(origin: str, root: Path, dist: Distribution | None, source: package_
     prediction = wheel_contents.predict(source)
     build_problems += prediction.problems
     plan = prediction.plan
-    gaps = wheel_contents.gaps(source, plan) if plan is not None else []
+    # A selection the backend refuses is BLD002; predicting what it would leave out adds nothing.
+    gaps = wheel_contents.gaps(source, plan) if plan is not None and not prediction.problems else []
     reads = data_reads(plan, problems, name) if plan is not None else []
     imports, local_modules = build_analysis.build_imports(source, provides, import_map, problems, package=name)
     return LocalPackage(

@@ -1,0 +1,53 @@
+"""Wheel leaves out Python code (BLD005).
+
+## What it does
+Predicts, without building, which Python modules the wheel of the project and of every editable or
+local-directory install will hold, for setuptools (explicit `packages`, `find_packages`, setup.cfg
+`find:`, `[tool.setuptools.packages.find]`, automatic discovery), hatchling, flit and poetry-core.
+It reports code of the source tree that the wheel leaves out:
+
+- a subpackage that an explicit `packages=["pkg"]` list does not name (`pkg.sub`), or a directory
+  without `__init__.py` that `find_packages()` skips;
+- a top-level package or module outside the shipped packages that shipped code imports;
+- a wheel that would contain no Python code at all (for example `find_packages()` searching the
+  project root while the code is in `src/`).
+
+It stays silent when the selection is computed at build time (it cannot know).
+
+## Why it breaks package sync
+An editable install imports from the source tree, so everything works on your machine. Package sync
+installs the *wheel* on the workers, and what the wheel leaves out is not there: `ModuleNotFoundError`
+on the workers only.
+
+## Example
+```python
+setup(name="crick", packages=["crick"])   # crick/stats/__init__.py exists
+```
+`crick/stats/ holds Python code, but packages=['crick'] in setup.py does not list 'crick.stats', so the wheel leaves it out and `import crick.stats` fails on the workers`
+
+## How to fix
+List every package (`packages=find_packages()` or `[tool.setuptools.packages.find]`), add the
+missing `__init__.py`, point the search at `src/` (`package_dir={"": "src"}`), or move the module
+into a shipped package.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envlint.diagnostics import Finding, Severity
+from envlint.facts.project_model import Project
+from envlint.registry import rule
+
+
+@rule(code="BLD005", name="wheel-leaves-out-code", severity=Severity.WARNING,
+      summary="A local package's wheel would leave out Python code of its source tree")
+def check(project: Project) -> Iterator[Finding]:
+    for package in project.local_packages:
+        for gap in package.wheel_gaps:
+            where = gap.where
+            yield Finding(
+                message=f"{package.name or ('the project' if package.origin == 'project' else package.root)}: {gap.message}",
+                path=str(where.path), line=where.line, column=where.column,
+                package=package.name, package_version=package.version, help=gap.help,
+            )
