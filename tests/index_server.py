@@ -59,6 +59,7 @@ class IndexServer:
     not_modified: int = 0
     """How many 304 answers were given (revalidations of cached pages)."""
     _httpd: ThreadingHTTPServer | None = None
+    _bodies: dict[tuple[str, bool], bytes] = field(default_factory=dict)
 
     # -- content ---------------------------------------------------------------------------------
     def add_file(self, path: Path, *, yanked: str | bool = False, requires_python: str | None = None,
@@ -73,6 +74,7 @@ class IndexServer:
             project = parse_sdist_filename(name)[0]
             meta = _sdist_pkg_info(data) if metadata else None
         served = ServedFile(name, data, yanked, requires_python, meta)
+        self._bodies.clear()
         self.projects.setdefault(canonicalize_name(project), []).append(served)
         return served
 
@@ -155,12 +157,14 @@ class _Handler(BaseHTTPRequestHandler):
         if files is None:
             return self._send(404, b"no such project", "text/plain")
         want_json = self.index.json and JSON_TYPE in (self.headers.get("Accept") or "")
-        if want_json:
-            body = json.dumps(_json_page(canonical, files), sort_keys=True).encode()
-            ctype = JSON_TYPE
-        else:
-            body = _html_page(canonical, files).encode()
-            ctype = "text/html; charset=utf-8"
+        body = self.index._bodies.get((canonical, want_json))
+        if body is None:
+            if want_json:
+                body = json.dumps(_json_page(canonical, files), sort_keys=True).encode()
+            else:
+                body = _html_page(canonical, files).encode()
+            self.index._bodies[(canonical, want_json)] = body
+        ctype = JSON_TYPE if want_json else "text/html; charset=utf-8"
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
         if self.headers.get("If-None-Match") == etag:
             self.index.not_modified += 1

@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from cachecontrol import CacheControlAdapter
@@ -85,9 +86,29 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("envlint", appauthor=False)) / "http"
 
 
+class _Session(requests.Session):
+    """A session that reads proxy/CA/netrc settings from the environment once per host, not per request
+    (requests scans every environment variable on each call, which dominates a warm run)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._settings: dict[tuple, dict[str, Any]] = {}
+        self._settings_lock = threading.Lock()
+
+    def merge_environment_settings(self, url, proxies, stream, verify, cert):  # type: ignore[no-untyped-def]
+        if proxies:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.netloc, stream, verify, cert)
+        with self._settings_lock:
+            if key not in self._settings:
+                self._settings[key] = super().merge_environment_settings(url, proxies, stream, verify, cert)
+            return dict(self._settings[key])
+
+
 def make_session(cache_dir: Path, *, offline: bool, pool_size: int, stats: Stats) -> requests.Session:
     """A requests session whose http(s) traffic goes through the cache (or only to it, offline)."""
-    session = requests.Session()
+    session = _Session()
     session.headers["User-Agent"] = USER_AGENT
     cache = FileCache(str(cache_dir))
     cls = OfflineAdapter if offline else CountingAdapter

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import marshal
+import os
 import re
 import sys
 import threading
@@ -32,7 +34,7 @@ import requests
 from packaging.utils import canonicalize_name
 
 from envlint.index.cache import OfflineMiss, Stats, make_session
-from envlint.index.models import IndexFile, ProjectInfo, index_file
+from envlint.index.models import IndexFile, ProjectInfo, group_records, record_of
 
 T = TypeVar("T")
 
@@ -42,6 +44,8 @@ MAX_DOWNLOAD = 64 * 1024 * 1024
 PROGRESS_THRESHOLD = 10
 #: Seconds a batch waits past its deadline for look-ups to report their own failure.
 GRACE = 0.5
+#: Where parsed project pages are memoized, under the cache dir (bump when FileRecord changes).
+PARSED_DIR = "pages-v3"
 
 
 @dataclass(frozen=True)
@@ -212,37 +216,57 @@ class IndexClient:
             return {n: self._pages[n] for n in wanted}
 
     def _page(self, name: str, deadline: float) -> ProjectInfo | Failure:
-        from pypi_simple import NoSuchProjectError
-
         simple = self._client()
+        url = simple.get_project_url(name)
 
         def call(timeout: float) -> ProjectInfo:
+            r = simple.s.get(url, timeout=timeout, headers={"Accept": simple.accept})
+            if r.status_code == 404:
+                return ProjectInfo(name, False, offline=self.offline, source=url)
+            r.raise_for_status()
             try:
-                page = simple.get_project_page(name, timeout=timeout)
-            except NoSuchProjectError:
-                return ProjectInfo(name=name, exists=False, offline=self.offline,
-                                   source=simple.get_project_url(name))
+                return self._to_info(name, r)
             except requests.exceptions.InvalidJSONError as exc:
                 raise _Malformed(_short(exc)) from exc
-            except (requests.RequestException, OfflineMiss):
-                raise
             except Exception as exc:  # pydantic/JSON/HTML/content-type errors of a bad body
                 raise _Malformed(_short(exc)) from exc
-            return self._to_info(name, page, simple.get_project_url(name))
 
         return self._attempts(f"project {name}", deadline, call)
 
-    def _to_info(self, name: str, page, url: str) -> ProjectInfo:  # type: ignore[no-untyped-def]
-        files = []
-        for p in page.packages:
-            f = index_file(p.filename, p.url, requires_python=p.requires_python, yanked=p.is_yanked,
-                           yanked_reason=p.yanked_reason, has_metadata=p.has_metadata,
-                           metadata_digests=p.metadata_digests, digests=p.digests, size=p.size)
-            if f is not None:
-                files.append(f)
-        versions = tuple(page.versions) if page.versions is not None else None
-        return ProjectInfo(name=name, exists=True, files=tuple(files), versions=versions,
-                           offline=self.offline, source=url)
+    def _to_info(self, name: str, r: requests.Response) -> ProjectInfo:
+        records, versions = self._parsed_page(name, r)
+        return ProjectInfo(name, True, records, versions=versions, offline=self.offline, source=r.url,
+                           base_url=r.url)
+
+    def _parsed_page(self, name: str, r: requests.Response) -> tuple[dict[str, tuple[str, bytes]], list[str] | None]:
+        """The page's file records (by version, each group marshalled) and PEP 700 versions, parsed
+        once per distinct body.
+
+        Parsing a large page (pydantic validation of thousands of files) costs far more than
+        reading it from the HTTP cache, so the parse is memoized on disk, keyed by a digest of the
+        body: a warm run that CacheControl answers from the cache (or with a 304) parses nothing,
+        and unmarshals only the versions it asks about.
+        """
+        body = r.content
+        ctype = r.headers.get("content-type", "text/html")
+        key = hashlib.blake2b(ctype.encode() + b"\0" + body, digest_size=20).hexdigest()
+        memo = self.cache_dir / PARSED_DIR / key[:2] / key
+        try:
+            groups, versions = marshal.loads(memo.read_bytes())
+            return groups, versions
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        records, versions = parse_page(name, r)
+        groups = {k: (text, marshal.dumps(v)) for k, (text, v) in group_records(records).items()}
+        if not self.offline:
+            try:
+                memo.parent.mkdir(parents=True, exist_ok=True)
+                tmp = memo.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
+                tmp.write_bytes(marshal.dumps((groups, versions)))
+                os.replace(tmp, memo)
+            except (OSError, ValueError):
+                pass  # a read-only or full cache dir only costs speed
+        return groups, versions
 
     # -- files -----------------------------------------------------------------------------------
     def get_bytes(self, url: str, *, what: str, digests: Iterable[tuple[str, str]] = (),
@@ -283,6 +307,24 @@ class IndexClient:
 
 class _Malformed(Exception):
     """The index answered, but the body cannot be read."""
+
+
+def parse_page(name: str, r: requests.Response) -> tuple[list, list[str] | None]:
+    """File records and PEP 700 versions of a project page, parsed with pypi-simple: JSON with its
+    PEP 691 model (no per-file objects are built), HTML with its PEP 503 parser."""
+    from mailbits import ContentType
+    from pypi_simple import ProjectPage
+
+    ctype = ContentType.parse(r.headers.get("content-type", "text/html")).content_type
+    if ctype == "application/vnd.pypi.simple.v1+json":
+        from pypi_simple.pep691 import Project
+        from pypi_simple.util import check_repo_version
+
+        project = Project.model_validate(r.json())
+        check_repo_version(project.meta.api_version)
+        return [record_of(f) for f in project.files], project.versions
+    page = ProjectPage.from_response(r, name)
+    return [record_of(p) for p in page.packages], page.versions
 
 
 def metadata_url(file: IndexFile) -> str:

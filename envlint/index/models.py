@@ -7,14 +7,22 @@ the "what would the target get for name==version" verdict.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import TYPE_CHECKING
+import marshal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
-from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_version,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
 from packaging.version import InvalidVersion, Version
 
 if TYPE_CHECKING:
@@ -90,37 +98,65 @@ class Availability:
         return "; ".join(reasons) or None
 
 
-@dataclass(frozen=True)
 class ProjectInfo:
-    """A project page: ``exists`` is False when the index answered 404 (no such project)."""
+    """A project page: ``exists`` is False when the index answered 404 (no such project).
 
-    name: str
-    """Canonical name."""
-    exists: bool
-    files: tuple[IndexFile, ...] = ()
-    versions: tuple[str, ...] | None = None
-    """PEP 700 ``versions`` (None when the index does not send it, e.g. HTML pages)."""
-    offline: bool = False
-    """Served from the cache without asking the index (``--offline``): it may be stale."""
-    source: str = ""
-    """The page's URL."""
-    _by_version: dict[Version, list[IndexFile]] = field(default_factory=dict, compare=False, repr=False)
+    Pages can be large (thousands of files for long-lived projects), so a file is parsed (wheel
+    tags, URL joined) only when its version is asked about: a look-up costs the versions it needs.
+    """
 
-    def __post_init__(self) -> None:
-        for f in self.files:
-            self._by_version.setdefault(f.version, []).append(f)
+    def __init__(self, name: str, exists: bool,
+                 entries: Sequence[FileRecord] | Mapping[str, tuple[str, bytes]] = (), *,
+                 versions: Sequence[str] | None = None,
+                 offline: bool = False, source: str = "", base_url: str | None = None) -> None:
+        self.name = name
+        """Canonical name."""
+        self.exists = exists
+        self.versions = tuple(versions) if versions is not None else None
+        """PEP 700 ``versions`` (None when the index does not send it, e.g. HTML pages)."""
+        self.offline = offline
+        """Served from the cache without asking the index (``--offline``): it may be stale."""
+        self.source = source
+        """The page's URL."""
+        self._entries = entries
+        """The page's files as :data:`FileRecord` tuples, or already grouped by version key with each
+        group still marshalled (from the parse memo); parsed into IndexFile per version on demand."""
+        self._base_url = base_url
+        self._parsed: dict[Version, tuple[IndexFile, ...]] = {}
+
+    def __repr__(self) -> str:
+        return f"ProjectInfo({self.name!r}, exists={self.exists}, files={len(self._entries)})"
+
+    @cached_property
+    def _records(self) -> dict[str, tuple[str, tuple[FileRecord, ...] | bytes]]:
+        """version key (:func:`version_key`) -> (the version as written, the records of its files)."""
+        if isinstance(self._entries, dict):
+            return self._entries
+        return group_records(self._entries)
 
     @cached_property
     def all_versions(self) -> tuple[Version, ...]:
         """Versions that have at least one file, newest first."""
-        return tuple(sorted(self._by_version, reverse=True))
+        return tuple(sorted((Version(text) for text, _ in self._records.values()), reverse=True))
+
+    @property
+    def files(self) -> tuple[IndexFile, ...]:
+        """Every file (parses the whole page: prefer :meth:`files_for`)."""
+        return tuple(f for v in self.all_versions for f in self.files_for(v))
 
     def files_for(self, version: Version | str) -> tuple[IndexFile, ...]:
         try:
             v = version if isinstance(version, Version) else Version(version)
         except InvalidVersion:
             return ()
-        return tuple(self._by_version.get(v, ()))
+        if v not in self._parsed:
+            records = self._records.get(version_key(v), ("", ()))[1]
+            if isinstance(records, bytes):  # kept marshalled until asked for
+                records = marshal.loads(records)
+            files = (_from_record(e, self._base_url) for e in records)
+            # the filename's own version decides (``1.0`` and ``1.0.0`` are one version)
+            self._parsed[v] = tuple(f for f in files if f is not None and f.version == v)
+        return self._parsed[v]
 
     def availability(self, version: Version | str, target: Target) -> Availability:
         if not self.exists:
@@ -141,21 +177,87 @@ class ProjectInfo:
         for v in self.all_versions:
             if v.is_prerelease and not include_prereleases:
                 continue
-            if any(f.installs_on(target) and not f.yanked for f in self._by_version[v]):
+            if any(f.installs_on(target) and not f.yanked for f in self.files_for(v)):
                 return v
         return None
 
 
+def version_key(v: Version) -> str:
+    """One string per version as installers compare them (``1.0`` == ``1.0.0``, ``2022.05.1`` == ``2022.5.1``)."""
+    return canonicalize_version(v, strip_trailing_zero=True)
+
+
+def group_records(records: Iterable[FileRecord]) -> dict[str, tuple[str, tuple[FileRecord, ...]]]:
+    """Records by :func:`version_key` of the version their filename carries, with that version as
+    first written (files with an unparsable version are dropped)."""
+    groups: dict[str, tuple[str, list[FileRecord]]] = {}
+    keys: dict[str, str | None] = {}
+    for rec in records:
+        text = _version_text(rec[0])
+        if text is None:
+            continue
+        if text not in keys:
+            try:
+                keys[text] = version_key(Version(text))
+            except InvalidVersion:
+                keys[text] = None
+        key = keys[text]
+        if key is not None:
+            groups.setdefault(key, (text, []))[1].append(rec)
+    return {k: (text, tuple(v)) for k, (text, v) in groups.items()}
+
+
+def _version_text(filename: str) -> str | None:
+    """The version part of a wheel or sdist filename, by string slicing (no full parse)."""
+    if filename.endswith(".whl"):
+        parts = filename.split("-")
+        return parts[1] if len(parts) >= 5 else None
+    for ext in (".tar.gz", ".zip"):
+        if filename.endswith(ext):
+            stem = filename[: -len(ext)]
+            return stem.rpartition("-")[2] or None
+    return None
+
+
+#: One file of a page as kept between runs (marshal-able):
+#: ``(filename, url, digests, requires_python, yanked, metadata, size)``; ``yanked`` is None or the
+#: reason ('' when none was given), ``metadata`` None (no PEP 658 file) or its digests (maybe ``()``).
+FileRecord = tuple
+
+
+def record_of(entry: Any) -> FileRecord:
+    """A FileRecord from a pypi-simple record (PEP 691 ``File`` or PEP 503 ``DistributionPackage``)."""
+    digests = getattr(entry, "hashes", None)
+    if digests is None:
+        digests = getattr(entry, "digests", None) or {}
+    yanked = (entry.yanked_reason or "") if entry.is_yanked else None
+    metadata = tuple(sorted((entry.metadata_digests or {}).items())) if entry.has_metadata else None
+    return (entry.filename, entry.url, tuple(sorted(digests.items())), entry.requires_python or None, yanked,
+            metadata, entry.size)
+
+
+def _from_record(rec: FileRecord, base_url: str | None) -> IndexFile | None:
+    filename, url, digests, requires_python, yanked, metadata, size = rec
+    return index_file(filename, urljoin(base_url, url) if base_url else url, requires_python=requires_python,
+                      yanked=yanked is not None, yanked_reason=yanked or None, has_metadata=metadata is not None,
+                      metadata_digests=dict(metadata or ()), digests=dict(digests), size=size)
+
+
 def best_wheel(wheels: Iterable[IndexFile], target: Target) -> IndexFile:
     """The wheel the installer would prefer: the most specific tag in the target's order."""
-    from packaging.tags import cpython_tags, compatible_tags
+    order = _tag_order(target.python_version[:2], target.platform_tags)
+    worst = len(order)
+    return min(wheels, key=lambda f: (min((order.get(t, worst) for t in f.tags), default=worst), f.filename))
 
-    major, minor = target.python_version[:2]
-    order = {t: i for i, t in enumerate([
-        *cpython_tags((major, minor), abis=[f"cp{major}{minor}"], platforms=list(target.platform_tags)),
-        *compatible_tags((major, minor), interpreter=f"cp{major}{minor}", platforms=list(target.platform_tags))])}
-    return min(wheels, key=lambda f: (min((order.get(t, len(order)) for t in f.tags), default=len(order)),
-                                      f.filename))
+
+@lru_cache(maxsize=8)
+def _tag_order(python: tuple[int, ...], platforms: tuple[str, ...]) -> dict[Tag, int]:
+    from packaging.tags import compatible_tags, cpython_tags
+
+    major, minor = python[0], python[1]
+    tags = [*cpython_tags((major, minor), abis=[f"cp{major}{minor}"], platforms=list(platforms)),
+            *compatible_tags((major, minor), interpreter=f"cp{major}{minor}", platforms=list(platforms))]
+    return {t: i for i, t in enumerate(tags)}
 
 
 def index_file(filename: str, url: str, *, requires_python: str | None = None,
