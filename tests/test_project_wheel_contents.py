@@ -1,0 +1,45 @@
+"""BLD005: Python code of the source tree that the predicted wheel leaves out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from project_cases import case, environ, found, lint, messages
+
+
+@pytest.mark.parametrize(("gap", "twin", "where", "says"), [
+    ("explicit_packages_missing_sub", "explicit_packages_listed", ("setup.py", 6),
+     "stats/robust/ holds Python code, but packages=['stats'] in setup.py does not list 'stats.robust'"),
+    ("find_packages_no_init", "find_namespace_packages", ("setup.py", 3),
+     "geo/projections/ holds Python code but no __init__.py, so find_packages() skips it"),
+    ("src_layout_untold", "src_layout_told", ("setup.py", 6),
+     "the wheel would contain no Python code: find_packages() in setup.py selects nothing, but the tree has src/etl/"),
+    ("module_outside_package", "module_listed", ("setup.py", 6),
+     "helpers.py is imported by scorer/core.py:3 (`import helpers`), but packages=['scorer'] in setup.py leaves it out"),
+])
+def test_gap_and_its_twin(tmp_path: Path, gap: str, twin: str, where: tuple[str, int], says: str) -> None:
+    env = environ(tmp_path)
+    code, report = lint(case(gap, tmp_path), "--select", "BLD", env=env)
+    assert found(report, "BLD005") == [where]
+    assert says in messages(report, "BLD005")[0]
+    assert code == 1  # warnings fail at the default fail level
+
+    code, report = lint(case(twin, tmp_path), "--select", "BLD", env=env)
+    assert report["diagnostics"] == [] and code == 0
+
+
+def test_tests_left_out_on_purpose_are_not_reported(tmp_path: Path) -> None:
+    # stats/tests/ is not listed in either twin: leaving tests out of a wheel is normal
+    code, report = lint(case("explicit_packages_listed", tmp_path), "--select", "BLD005", env=environ(tmp_path))
+    assert report["diagnostics"] == []
+
+
+def test_dynamic_package_list_is_not_guessed(tmp_path: Path) -> None:
+    project = case("explicit_packages_missing_sub", tmp_path)
+    (project / "setup.py").write_text(
+        "import os\nfrom setuptools import setup\n\n"
+        "setup(name='stats', version='1.0', packages=[d for d in os.listdir('.') if os.path.isdir(d)])\n")
+    code, report = lint(project, "--select", "BLD005", env=environ(tmp_path))
+    assert report["diagnostics"] == []
