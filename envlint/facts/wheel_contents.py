@@ -550,12 +550,10 @@ def _gitignore(root: Path) -> Callable[[str], bool] | None:
     text = read_text(root / ".gitignore", None)
     if not text:
         return None
+    import pathspec
+
     try:
-        import pathspec
-    except ImportError:  # pragma: no cover - envlint depends on it through the project tree walk
-        return None
-    try:
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", text.splitlines())
+        spec = pathspec.GitIgnoreSpec.from_lines(text.splitlines())
     except Exception:  # a malformed pattern: behave as if nothing is ignored
         return None
     return spec.match_file

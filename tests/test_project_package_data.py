@@ -1,0 +1,46 @@
+"""DAT003: a local package reads a file next to its code that its wheel will not include."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from project_cases import case, environ, found, lint, messages
+
+
+@pytest.mark.parametrize(("missing", "included", "where", "why"), [
+    ("setuptools_data_undeclared", "setuptools_data_declared", [("churn/model.py", 9), ("churn/model.py", 13)],
+     "setuptools ships only .py files of churn unless package_data names the others"),
+    ("manifest_missing", "manifest_includes", [("churn/model.py", 9), ("churn/model.py", 13)],
+     "include_package_data takes only files listed in MANIFEST.in (there is none)"),
+    ("file_outside_package", "file_inside_package", [("rates/__init__.py", 8)],
+     "data/rates.csv is outside the shipped packages (rates), and wheels carry only package contents"),
+    ("hatchling_gitignored_data", "file_inside_package", [("rates/__init__.py", 5)],
+     "rates/data/rates.csv is ignored by .gitignore, and hatchling leaves ignored files out of the wheel"),
+])
+def test_package_data_not_included_and_included(tmp_path: Path, missing: str, included: str,
+                                                where: list[tuple[str, int]], why: str) -> None:
+    env = environ(tmp_path)
+    code, report = lint(case(missing, tmp_path), "--select", "DAT003", env=env)
+    assert found(report, "DAT003") == where
+    assert all(why in m for m in messages(report, "DAT003"))
+    assert code == 1
+
+    code, report = lint(case(included, tmp_path), "--select", "DAT003", env=env)
+    assert report["diagnostics"] == [] and code == 0
+
+
+def test_help_names_the_package_data_to_declare(tmp_path: Path) -> None:
+    code, report = lint(case("setuptools_data_undeclared", tmp_path), "--select", "DAT003", env=environ(tmp_path))
+    helps = [d["help"] for d in report["diagnostics"]]
+    assert 'package_data={"churn": ["weights.json"]}' in helps[0]
+    assert '[tool.setuptools.package-data] churn = ["templates/*.html"]' in helps[1]
+    assert "pkgutil.get_data(__name__, \"templates/report.html\")" in report["diagnostics"][1]["message"]
+
+
+def test_a_file_that_does_not_exist_is_not_reported(tmp_path: Path) -> None:
+    project = case("setuptools_data_undeclared", tmp_path)
+    (project / "churn" / "weights.json").unlink()
+    code, report = lint(project, "--select", "DAT003", env=environ(tmp_path))
+    assert found(report, "DAT003") == [("churn/model.py", 13)]
