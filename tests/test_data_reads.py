@@ -22,7 +22,7 @@ MARKER = re.compile(r"#\s*(DAT00[12])\s*$")
 
 def copy_fixture(name: str, tmp_path: Path) -> Path:
     dest = tmp_path / name
-    shutil.copytree(FIXTURES / name, dest)
+    shutil.copytree(FIXTURES / name, dest, ignore=shutil.ignore_patterns(".envlint_cache"))
     return dest
 
 
@@ -273,3 +273,18 @@ def test_parallel_scan_gives_the_same_output_as_serial(tmp_path: Path) -> None:
     parallel = lint(project, ENVLINT_JOBS="2", ENVLINT_NO_CACHE="1")
     assert serial == parallel
     assert len([d for d in parallel[1]["diagnostics"] if d["path"].startswith("many/")]) == 30
+
+
+def test_gitignore_files_above_the_root_apply_but_never_hide_the_root_itself(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo / ".gitignore", "generated/\n*.tmp.py\nscratch/\n")
+    write(repo / "proj" / "app.py")
+    write(repo / "proj" / "generated" / "out.py")
+    write(repo / "proj" / "a.tmp.py")
+    _, report = lint(repo / "proj")
+    assert {path for path, _, _ in reported(report)} == {"app.py"}
+    # a directory the repository ignores is still linted when it is the PATH given
+    write(repo / "scratch" / "try.py")
+    _, report = lint(repo / "scratch")
+    assert {path for path, _, _ in reported(report)} == {"try.py"}

@@ -193,18 +193,22 @@ def _ancestor_ignores(root: Path, walk: _Walk) -> list[_Ignore]:
     else:
         return []
     repo = chain[-1]
+    sources = [(repo / ".git" / "info" / "exclude", repo)]
+    sources += [(directory / ".gitignore", directory) for directory in reversed(chain[1:])]  # outermost first
     out: list[_Ignore] = []
-    exclude = repo / ".git" / "info" / "exclude"
-    if exclude.is_file():
-        spec = _read_ignore_file(exclude, None)
-        if spec is not None:
-            out.append(_Ignore(spec, prefix=_prefix(repo, root)))
-    for directory in reversed(chain[1:]):  # outermost first; the root's own file is read by the walk
-        gitignore = directory / ".gitignore"
-        if gitignore.is_file():
-            spec = _read_ignore_file(gitignore, walk)
-            if spec is not None:
-                out.append(_Ignore(spec, prefix=_prefix(directory, root)))
+    for path, base in sources:
+        if not path.is_file():
+            continue
+        spec = _read_ignore_file(path, walk if path.name == ".gitignore" else None)
+        if spec is None:
+            continue
+        prefix = _prefix(base, root)
+        # The root was asked for by name: a pattern that ignores it (or a directory above it) does not
+        # hide the whole tree, as git's own walk never tests the directories it starts from.
+        above = [prefix[: i + 1] for i, ch in enumerate(prefix) if ch == "/"]
+        kept = [p for p in spec.patterns if not (p.include and any(p.match_file(d) is not None for d in above))]
+        if kept:
+            out.append(_Ignore(pathspec.GitIgnoreSpec(kept), prefix=prefix))
     return out
 
 
