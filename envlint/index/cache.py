@@ -12,6 +12,7 @@ read as "not on the index").
 from __future__ import annotations
 
 import threading
+from email.utils import formatdate
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,8 @@ from urllib.parse import urlsplit
 import requests
 from cachecontrol import CacheControlAdapter
 from cachecontrol.cache import SeparateBodyBaseCache
-from cachecontrol.caches import FileCache
+from cachecontrol.caches import SeparateBodyFileCache
+from cachecontrol.heuristics import BaseHeuristic
 
 from envlint import __version__
 
@@ -80,6 +82,27 @@ class OfflineAdapter(CountingAdapter):
         return self.build_response(request, cached, from_cache=True)
 
 
+class DefaultFreshness(BaseHeuristic):
+    """A response that says nothing about caching (no Cache-Control, Expires, ETag or Last-Modified,
+    as some proxies and mirrors serve the index) is fresh for ``seconds``: PyPI itself gives its
+    simple pages ``max-age=600``. Responses that do say something are left alone."""
+
+    def __init__(self, seconds: int = 600) -> None:
+        self.seconds = seconds
+
+    def update_headers(self, response: Any) -> dict[str, str]:
+        headers = response.headers
+        if response.status != 200 or any(h in headers for h in ("cache-control", "expires", "etag", "last-modified")):
+            return {}
+        out = {"cache-control": f"max-age={self.seconds}"}
+        if "date" not in headers:
+            out["date"] = formatdate(usegmt=True)
+        return out
+
+    def warning(self, response: Any) -> str | None:
+        return None
+
+
 def default_cache_dir() -> Path:
     from platformdirs import user_cache_dir
 
@@ -110,9 +133,12 @@ def make_session(cache_dir: Path, *, offline: bool, pool_size: int, stats: Stats
     """A requests session whose http(s) traffic goes through the cache (or only to it, offline)."""
     session = _Session()
     session.headers["User-Agent"] = USER_AGENT
-    cache = FileCache(str(cache_dir))
+    # Bodies in files of their own: a fresh hit reads the small header record, and the body only
+    # when it is read (a page whose parse is memoized is never read).
+    cache = SeparateBodyFileCache(str(cache_dir))
     cls = OfflineAdapter if offline else CountingAdapter
-    adapter = cls(stats, cache=cache, pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+    adapter = cls(stats, cache=cache, heuristic=DefaultFreshness(), pool_connections=pool_size,
+                  pool_maxsize=pool_size, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session

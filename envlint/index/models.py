@@ -193,7 +193,8 @@ def group_records(records: Iterable[FileRecord]) -> dict[str, tuple[str, tuple[F
     groups: dict[str, tuple[str, list[FileRecord]]] = {}
     keys: dict[str, str | None] = {}
     for rec in records:
-        text = _version_text(rec[0])
+        text = _version_text(rec["filename"]) if isinstance(rec, dict) and isinstance(rec.get("filename"), str) \
+            else None
         if text is None:
             continue
         if text not in keys:
@@ -219,28 +220,44 @@ def _version_text(filename: str) -> str | None:
     return None
 
 
-#: One file of a page as kept between runs (marshal-able):
-#: ``(filename, url, digests, requires_python, yanked, metadata, size)``; ``yanked`` is None or the
-#: reason ('' when none was given), ``metadata`` None (no PEP 658 file) or its digests (maybe ``()``).
-FileRecord = tuple
+#: One file of a page, as a PEP 691 file object (a dict with the JSON keys: ``filename``, ``url``,
+#: ``hashes``, ``requires-python``, ``yanked``, ``core-metadata``, ``size``); HTML pages are turned
+#: into the same shape. Kept as plain data so that it marshals between runs.
+FileRecord = dict
 
 
-def record_of(entry: Any) -> FileRecord:
-    """A FileRecord from a pypi-simple record (PEP 691 ``File`` or PEP 503 ``DistributionPackage``)."""
-    digests = getattr(entry, "hashes", None)
-    if digests is None:
-        digests = getattr(entry, "digests", None) or {}
-    yanked = (entry.yanked_reason or "") if entry.is_yanked else None
-    metadata = tuple(sorted((entry.metadata_digests or {}).items())) if entry.has_metadata else None
-    return (entry.filename, entry.url, tuple(sorted(digests.items())), entry.requires_python or None, yanked,
-            metadata, entry.size)
+def record_of(pkg: Any) -> FileRecord:
+    """A FileRecord from pypi-simple's PEP 503 ``DistributionPackage`` (HTML pages)."""
+    metadata: Any = False
+    if pkg.has_metadata:
+        metadata = dict(pkg.metadata_digests or {}) or True
+    return {"filename": pkg.filename, "url": pkg.url, "hashes": dict(pkg.digests or {}),
+            "requires-python": pkg.requires_python, "yanked": (pkg.yanked_reason or True) if pkg.is_yanked else False,
+            "core-metadata": metadata, "size": pkg.size}
 
 
-def _from_record(rec: FileRecord, base_url: str | None) -> IndexFile | None:
-    filename, url, digests, requires_python, yanked, metadata, size = rec
-    return index_file(filename, urljoin(base_url, url) if base_url else url, requires_python=requires_python,
-                      yanked=yanked is not None, yanked_reason=yanked or None, has_metadata=metadata is not None,
-                      metadata_digests=dict(metadata or ()), digests=dict(digests), size=size)
+def _from_record(rec: Any, base_url: str | None) -> IndexFile | None:
+    """An IndexFile from a PEP 691 file object; None when it is not one (fields of the wrong type)."""
+    if not isinstance(rec, dict):
+        return None
+    filename, url = rec.get("filename"), rec.get("url")
+    if not isinstance(filename, str) or not isinstance(url, str):
+        return None
+    hashes = rec.get("hashes")
+    hashes = {k: v for k, v in hashes.items() if isinstance(k, str) and isinstance(v, str)} \
+        if isinstance(hashes, dict) else {}
+    requires_python = rec.get("requires-python")
+    yanked = rec.get("yanked", False)
+    # PEP 714 renamed dist-info-metadata to core-metadata; indexes may still send the old key.
+    metadata = rec.get("core-metadata", rec.get("dist-info-metadata", False))
+    size = rec.get("size")
+    return index_file(filename, urljoin(base_url, url) if base_url else url,
+                      requires_python=requires_python if isinstance(requires_python, str) else None,
+                      yanked=bool(yanked), yanked_reason=yanked if isinstance(yanked, str) else None,
+                      has_metadata=bool(metadata),
+                      metadata_digests={k: v for k, v in metadata.items() if isinstance(v, str)}
+                      if isinstance(metadata, dict) else None,
+                      digests=hashes, size=size if isinstance(size, int) and not isinstance(size, bool) else None)
 
 
 def best_wheel(wheels: Iterable[IndexFile], target: Target) -> IndexFile:
