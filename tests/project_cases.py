@@ -44,7 +44,8 @@ def lint(project: Path, *args: str, env: dict[str, str], no_env: bool = True) ->
 
 
 def found(report: dict, code: str) -> list[tuple[str | None, int | None]]:
-    return sorted((d["path"], d["line"]) for d in report["diagnostics"] if d["code"] == code)
+    """(path, line) of each diagnostic of ``code``, in report order (files first, then pathless ones)."""
+    return [(d["path"], d["line"]) for d in report["diagnostics"] if d["code"] == code]
 
 
 def messages(report: dict, code: str) -> list[str]:

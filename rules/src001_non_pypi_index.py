@@ -1,0 +1,100 @@
+"""Non-PyPI package index (SRC001).
+
+## What it does
+Reports every place that points pip or uv at a package source other than PyPI: an `index-url`,
+`extra-index-url`, `find-links` or `no-index` in any pip configuration layer (global, user, the
+environment's own `pip.conf`, `$PIP_CONFIG_FILE`) or in `PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL`,
+`PIP_FIND_LINKS`, `PIP_NO_INDEX`; requirements-file options (`--index-url`/`-i`,
+`--extra-index-url`, `--find-links`/`-f`, `--no-index`, nested files included); uv indexes
+(`[[tool.uv.index]]`, `uv.toml`, `UV_INDEX`, `UV_DEFAULT_INDEX`, `UV_EXTRA_INDEX_URL`,
+`UV_FIND_LINKS`, ...); poetry sources; and the same options in the `pip:` list of
+`environment.yml`. It names the file and line, or the variable. An index URL equal to PyPI's is not
+reported. Whether a given installed distribution is actually missing from PyPI is SRC003.
+
+## Why it breaks package sync
+Package sync installs the workers from PyPI (and conda channels) only. A distribution that came
+from a private index, a mirror with extra packages, or a local wheel directory may not exist on
+PyPI, or not in that version or build (`torch==2.1.0+cpu`), and the workers cannot install it.
+
+## Example
+```ini
+# ~/.config/pip/pip.conf
+[global]
+extra-index-url = https://download.example.invalid/whl/cpu
+```
+`pip user configuration [global] sets extra-index-url https://download.example.invalid/whl/cpu: packages may come from a source package sync does not use`
+
+## How to fix
+Install from PyPI where you can, and check the distributions that came from elsewhere with
+`envlint --select SRC003`. Remove settings you no longer need. A private package that the cluster
+must have belongs on PyPI (or is built from source in the project).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit, urlunsplit
+
+from envlint.diagnostics import Finding, Severity
+from envlint.facts.project_model import Project
+from envlint.registry import rule
+
+_INDEX_KINDS = {"index-url", "extra-index-url", "uv-index", "poetry-source"}
+
+
+@rule(code="SRC001", name="non-pypi-index", severity=Severity.WARNING,
+      summary="A package index or find-links location other than PyPI is configured")
+def check(project: Project) -> Iterator[Finding]:
+    seen: set[tuple[str, str, str | None, int | None, str | None]] = set()
+    for setting in project.index_settings:
+        if setting.kind in _INDEX_KINDS and is_pypi(setting.value):
+            continue
+        key = (setting.kind, setting.value, str(setting.where.path) if setting.where else None,
+               setting.where.line if setting.where else None, setting.variable)
+        if key in seen:
+            continue
+        seen.add(key)
+        origin = setting.origin or (f"${setting.variable}" if setting.variable else "configuration")
+        if setting.kind == "no-index":
+            what = "no-index: pip ignores PyPI and installs only from find-links locations"
+        else:
+            kind = {"uv-index": "a uv index", "poetry-source": "a poetry source"}.get(setting.kind, setting.kind)
+            what = f"{kind} {redact(setting.value)}: packages may come from a source package sync does not use"
+        where = setting.where
+        yield Finding(
+            message=f"{origin} sets {what}",
+            path=str(where.path) if where else None, line=where.line if where else None,
+            column=where.column if where else None,
+            help=("make sure every distribution installed from there is also on PyPI (`envlint --select SRC003` checks "
+                  "the environment), and remove the setting if you no longer need it"),
+        )
+
+
+def _normalize(url: str) -> str:
+    parts = urlsplit(url.strip())
+    return urlunsplit((parts.scheme.lower(), (parts.hostname or "").lower(), parts.path.rstrip("/"), "", ""))
+
+
+def is_pypi(url: str) -> bool:
+    from pypi_simple import PYPI_SIMPLE_ENDPOINT
+
+    try:
+        return _normalize(url) == _normalize(PYPI_SIMPLE_ENDPOINT)
+    except ValueError:
+        return False
+
+
+def redact(url: str) -> str:
+    """The URL without a password (``user:secret@host`` -> ``user:***@host``); ${VARS} stay as written."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    if parts.username and "@" in parts.netloc and ":" not in parts.netloc.split("@", 1)[0]:
+        netloc = "***@" + parts.netloc.split("@", 1)[1]  # a bare token as user name
+        return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return url
+
