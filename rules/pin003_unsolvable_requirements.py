@@ -1,0 +1,91 @@
+"""Unsolvable declared requirements (PIN003).
+
+## What it does
+Resolves the project's declared requirements (requirements files, `[project] dependencies`,
+setup.cfg/setup.py, poetry) *for the target*, before anything is installed, with resolvelib (the
+resolver pip uses) over the index's metadata: PEP 658 metadata files where the index serves
+them, else the wheel's own `METADATA`. When no set of versions satisfies them all, it names the
+declaration lines that cannot be satisfied together and the requirement that breaks them.
+
+Extras and dependency groups are not resolved (they are optional); constraints files restrict.
+Projects the index does not know and URL or path declarations are taken as given. The work is
+bounded: after `resolver-timeout` seconds or `resolver-max-rounds` rounds the check is listed
+under `skipped` ("could not decide in 30 s") instead of hanging, and so is a failed look-up.
+
+## Why it breaks package sync
+The workers' pip and conda refuse an environment whose requirements contradict each other, and
+the cluster never starts. pip check only looks at what is installed; this finds the conflict in
+the declarations, even if nothing is installed yet.
+
+## Example
+```text
+dask==2022.1.0
+distributed==2022.05.1   # requires dask==2022.05.1
+```
+`dask==2022.1.0 (requirements.txt:1) and distributed==2022.05.1 (requirements.txt:2) cannot be installed together on linux_x86_64, CPython 3.11: distributed 2022.5.1 requires dask==2022.05.1`
+
+## How to fix
+Change one of the named lines so that they agree (`dask==2022.05.1`), or relax a pin and let the
+installer choose; then re-run envlint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envlint.config import Config
+from envlint.diagnostics import Finding, Severity
+from envlint.engine import relative_path
+from envlint.facts import FactUnavailable
+from envlint.facts.project_model import DeclaredRequirement, Project
+from envlint.facts.target import Target
+from envlint.index.fact import Index
+from envlint.index.installed import describe_target
+from envlint.index.resolver import explain, resolve
+from envlint.registry import rule
+
+
+@rule(code="PIN003", name="unsolvable-requirements", severity=Severity.ERROR,
+      summary="The project's declared requirements cannot all be installed together on the target")
+def check(project: Project, target: Target, index: Index, config: Config) -> Iterator[Finding]:
+    outcome = resolve(project.requirements, target, index, timeout=config.resolver_timeout,
+                      max_rounds=config.resolver_max_rounds)
+    if outcome.status == "undecided":
+        raise FactUnavailable(outcome.reason or "could not decide", what="resolver")
+    if outcome.status != "conflict" or outcome.conflict is None:
+        return
+    conflict = outcome.conflict
+
+    def where(decl: DeclaredRequirement) -> str:
+        path = relative_path(config.root, decl.where.path)
+        return f"{path}:{decl.where.line}" if decl.where.line else str(path)
+
+    declarations: list[DeclaredRequirement] = []
+    reasons: list[str] = []
+    for req in conflict.causes:
+        decl, chain = explain(req, conflict.why)
+        if decl is not None and decl not in declarations:
+            declarations.append(decl)
+        if chain:
+            via = f" (through {' -> '.join(str(c) for c in chain[:-1])})" if len(chain) > 1 else ""
+            reasons.append(f"{chain[-1]} requires {req.requirement}{via}")
+    if not declarations:
+        return
+    declarations.sort(key=lambda d: (str(d.where.path), d.where.line or 0, d.where.column or 0))
+    named = " and ".join(f"{d.raw.strip()} ({where(d)})" for d in declarations)
+    on = describe_target(target)
+    if len(declarations) == 1 and not reasons:
+        decl = declarations[0]
+        message = (f"{named} cannot be installed on {on}: no version of {conflict.name} on {index.label} satisfies "
+                   "it and installs there")
+    else:
+        why = "; ".join(dict.fromkeys(reasons)) or f"no version of {conflict.name} satisfies them all"
+        message = f"{named} cannot be installed together on {on}: {why}"
+    anchor = next((d for d in declarations if d.name == conflict.name), declarations[0])
+    if conflict.suggestion is not None:
+        help_text = (f"declare {conflict.name}=={conflict.suggestion}, which the other requirements accept, or change "
+                     "the other line")
+    else:
+        help_text = "change one of these declarations so that they agree (relax a pin, or pick versions released together)"
+    yield Finding(message=message, path=str(anchor.where.path), line=anchor.where.line, column=anchor.where.column,
+                  package=conflict.name, help=help_text)

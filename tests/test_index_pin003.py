@@ -1,0 +1,116 @@
+"""PIN003: declared requirements resolved for the target over index metadata, nothing installed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from index_server import IndexServer, make_sdist
+from support import clean_environ, find, make_wheel, run_json
+
+CONFIG = "timeout = 2\nretries = 2\n"
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> IndexServer:
+    w, s = tmp_path / "w", tmp_path / "s"
+    server = IndexServer()
+    for v in ("2022.1.0", "2022.5.0", "2022.5.1"):
+        server.add_file(make_wheel(w, "dask", v, requires=["toolz>=0.8", 'numpy>=1.18; extra == "array"'],
+                                   extras=["array"]))
+    server.add_file(make_wheel(w, "distributed", "2022.5.1", requires=["dask==2022.05.1", "toolz>=0.10"]))
+    server.add_file(make_wheel(w, "toolz", "0.12.0"))
+    server.add_file(make_wheel(w, "numpy", "1.26.4", tag="cp311-cp311-manylinux_2_17_x86_64"))
+    server.add_file(make_wheel(w, "numpy", "2.0.0", tag="cp311-cp311-manylinux_2_17_x86_64"), metadata=False)
+    # a Windows-only dependency behind a marker: not part of the Linux resolution
+    server.add_file(make_wheel(w, "winhelper", "1.0", tag="cp311-cp311-win_amd64"))
+    server.add_file(make_wheel(w, "tool", "1.0", requires=['winhelper; sys_platform == "win32"', "numpy<2"]))
+    # an sdist whose PEP 643 metadata is final: its requirements count
+    server.add_file(make_sdist(s, "sdistdep", "1.0", requires=["numpy>=2"], build_requires=["setuptools"]))
+    return server
+
+
+def lint(tmp: Path, project_files: dict[str, str], index_url: str, *extra: str,
+         config: str = CONFIG) -> tuple[int, dict]:
+    project = tmp / "project"
+    project.mkdir()
+    (project / "envlint.toml").write_text(config)
+    for name, text in project_files.items():
+        (project / name).write_text(text)
+    return run_json(project, "--no-env", "--target-python", "3.11", "--index-url", index_url, "--cache-dir",
+                    tmp / "cache", "--select", "PIN003", *extra,
+                    env=clean_environ(XDG_CACHE_HOME=str(tmp / "xdg")))
+
+
+def test_seed_example_as_requirements_txt(tmp_path: Path, index: IndexServer) -> None:
+    with index:
+        code, report = lint(tmp_path, {"requirements.txt": "dask==2022.1.0\ndistributed==2022.05.1\n"}, index.url)
+    assert code == 1
+    [diag] = find(report, "PIN003")
+    assert diag["message"] == (
+        "dask==2022.1.0 (requirements.txt:1) and distributed==2022.05.1 (requirements.txt:2) cannot be installed "
+        "together on linux_x86_64, CPython 3.11: distributed 2022.5.1 requires dask==2022.05.1")
+    assert (diag["path"], diag["line"], diag["package"]) == ("requirements.txt", 1, "dask")
+    assert diag["help"].startswith("declare dask==2022.5.1")
+    assert report["skipped"] == []
+    # only metadata files were fetched: no wheel was downloaded, nothing was installed
+    assert not [p for p in index.log if p.startswith("/files/") and not p.endswith(".metadata")]
+
+
+def test_consistent_twin_is_clean(tmp_path: Path, index: IndexServer) -> None:
+    with index:
+        code, report = lint(tmp_path, {"requirements.txt": "dask==2022.5.1\ndistributed==2022.05.1\n"}, index.url)
+    assert (code, report["diagnostics"], report["skipped"]) == (0, [], [])
+
+
+def test_conflict_across_pyproject_and_requirements(tmp_path: Path, index: IndexServer) -> None:
+    pyproject = '[project]\nname = "app"\nversion = "1"\ndependencies = [\n  "dask[array]>=2022.1",\n  "tool",\n]\n'
+    with index:
+        code, report = lint(tmp_path, {"pyproject.toml": pyproject, "requirements.txt": "sdistdep==1.0\n"}, index.url)
+    [diag] = find(report, "PIN003")
+    # tool needs numpy<2, sdistdep (an sdist with final metadata) needs numpy>=2; winhelper never enters
+    assert diag["package"] == "numpy"
+    assert "tool (pyproject.toml:6)" in diag["message"] and "sdistdep==1.0 (requirements.txt:1)" in diag["message"]
+    assert "tool 1.0 requires numpy<2" in diag["message"] and "sdistdep 1.0 requires numpy>=2" in diag["message"]
+    assert not index.requests_for("/simple/winhelper/")
+
+
+def test_no_such_version(tmp_path: Path, index: IndexServer) -> None:
+    with index:
+        code, report = lint(tmp_path, {"requirements.txt": "dask==2022.1.10\n"}, index.url)
+    [diag] = find(report, "PIN003")
+    assert diag["message"].startswith("dask==2022.1.10 (requirements.txt:1) cannot be installed on linux_x86_64")
+
+
+def test_private_and_url_requirements_are_taken_as_given(tmp_path: Path, index: IndexServer) -> None:
+    reqs = "internal-lib==3.1\n./vendor/thing\ndask==2022.5.1\n"
+    with index:
+        code, report = lint(tmp_path, {"requirements.txt": reqs}, index.url)
+    assert report["diagnostics"] == []
+
+
+def test_bounded_by_the_resolver_timeout(tmp_path: Path, index: IndexServer) -> None:
+    index.fault, index.sleep = "sleep", 1.0
+    with index:
+        code, report = lint(tmp_path, {"requirements.txt": "dask==2022.1.0\ndistributed==2022.05.1\n"}, index.url,
+                            config="timeout = 0.2\nretries = 1\nresolver-timeout = 0.5\n")
+    assert report["diagnostics"] == []
+    skipped = {s["what"]: s["reason"] for s in report["skipped"]}
+    assert skipped["resolver: PIN003"].startswith("could not decide")
+    assert skipped["index: dask"] == "index unreachable: timed out after 0.2 s, 1 attempt"
+
+
+def test_bounded_by_rounds(tmp_path: Path, index: IndexServer) -> None:
+    with index:
+        code, report = lint(tmp_path, {"requirements.txt": "dask==2022.1.0\ndistributed==2022.05.1\n"}, index.url,
+                            config=CONFIG + "resolver-max-rounds = 1\n")
+    assert report["diagnostics"] == []
+    assert {"what": "resolver: PIN003", "reason": "could not decide in 1 rounds (resolver-max-rounds)"} \
+        in report["skipped"]
+
+
+def test_offline_without_cache_never_claims_a_conflict(tmp_path: Path) -> None:
+    code, report = lint(tmp_path, {"requirements.txt": "dask==2022.1.10\n"}, "http://127.0.0.1:9/simple/",
+                        "--offline")
+    assert report["diagnostics"] == []
+    assert {"what": "index: dask", "reason": "offline, and not in the index cache"} in report["skipped"]
