@@ -187,3 +187,30 @@ def test_pip_inspect_snapshot_from_a_laptop(tmp_path: Path) -> None:
     [pywin] = find(report, "PLT002", "pywin32")
     assert "its files are for win32, win_amd64, win_arm64, and there is no sdist" in pywin["message"]
     assert '(`pywin32; sys_platform == "win32"`)' in pywin["help"]
+
+
+@pytest.mark.parametrize("links, severity", [(["-lpq"], "error"), (["-lz"], "warning")], ids=["libpq", "libz"])
+def test_sdist_build_that_needs_a_system_library_is_an_error(tmp_path: Path, links: list[str], severity: str) -> None:
+    """The locally built copy links libpq (not on the manylinux allow-list): the workers' build of the
+    sdist needs libpq-dev, more than build-essential and python-dev. Twin: libz is allow-listed."""
+    from test_sys001 import EXT, compile_so, extension
+
+    so = compile_so(tmp_path / "obj" / "psycopg.so",
+                    "extern int PQlibVersion(void);\n" + extension("_psycopg", "PQlibVersion()")
+                    if links == ["-lpq"] else extension("_psycopg", "0"), *links)
+    house = tmp_path / "wheels"
+    make_wheel(house, "psycopg2", "2.9.10", tag=LOCAL,
+               files={"psycopg2/__init__.py": "", f"psycopg2/_psycopg{EXT}": so})
+    venv = make_venv(tmp_path / "venv")
+    pip_install(venv, "psycopg2==2.9.10", find_links=house)
+    index = IndexServer()
+    index.add_file(make_sdist(tmp_path / "s", "psycopg2", "2.9.10", build_requires=["setuptools>=61"]))
+    index.add_file(make_wheel(tmp_path / "w", "setuptools", "70.0"))
+    with index:
+        code, report = lint(tmp_path, venv, index.url, select="BLD003")
+    [diag] = find(report, "BLD003", "psycopg2")
+    assert diag["severity"] == severity
+    if severity == "error":
+        assert diag["message"].endswith("the build needs more than build-essential and python-dev: its compiled "
+                                        "code links libpq.so.5 (libpq-dev), which build-essential and python-dev "
+                                        "do not provide")
