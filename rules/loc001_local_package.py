@@ -3,7 +3,10 @@
 ## What it does
 Lists installed distributions that come from a local source directory: editable installs
 (`pip install -e .`, PEP 660 or legacy `setup.py develop` egg-links) and plain installs of a
-directory (`pip install ./mypkg`). It names the source directory.
+directory (`pip install ./mypkg`). It names the source directory. When the package is the project
+itself (`pip install -e .` in the project's own environment), the finding points at the `name`
+line of the project's pyproject.toml (or setup.cfg/setup.py); a local package the project declares
+(`-e ../acme-utils` in a requirements file) points at that line.
 
 ## Why it breaks package sync
 Package sync builds each local package into a wheel on this machine when the cluster launches, so

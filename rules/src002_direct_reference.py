@@ -7,6 +7,12 @@ URL (`pip install git+https://...`), or an archive (`pip install ./dist/foo-1.0.
 (`vcs_info` or `archive_info`); envlint names the source: the VCS URL and commit, or the archive's
 path or URL. Editable and local-directory installs are LOC001 instead.
 
+It also reads what the project declares, without an environment: `pkg @ git+https://...` in
+pyproject.toml, setup.cfg, setup.py or a requirements file, `-e git+...`, a wheel, archive or
+directory path in a requirements file or environment.yml, `[tool.uv.sources]` git/path/url entries
+and poetry git/path/url dependencies, each at its line. A declaration whose distribution is
+installed from that reference is reported once, by the installed copy, at the declaring line.
+
 ## Why it breaks package sync
 Package sync installs the workers from PyPI. A distribution from a direct reference is not there
 (or not at that version and source), so package sync has to rebuild it as a wheel on this machine

@@ -89,6 +89,21 @@ def egg_name(url: str) -> str | None:
     return m.group(1) if m else None
 
 
+def archive_name(location: str) -> str | None:
+    """The distribution name in a wheel or sdist file name (``fastgeo-0.4.1-py3-none-any.whl``)."""
+    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+
+    filename = location.split("#", 1)[0].split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    try:
+        if filename.endswith(".whl"):
+            return str(parse_wheel_filename(filename)[0])
+        if filename.endswith((".tar.gz", ".zip")):
+            return str(parse_sdist_filename(filename)[0])
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None
+    return None
+
+
 def logical_lines(text: str) -> list[tuple[int, str, str]]:
     """(first physical line, logical line without comment, first physical line's text)."""
     out: list[tuple[int, str, str]] = []
@@ -235,7 +250,7 @@ class _Reader:
             sep = "; " if is_url(text) else ";"
             location, _, marker = text.partition(sep)
             location = location.strip()
-            name = egg_name(location)
+            name = egg_name(location) or archive_name(location)
             req = None
             if name:
                 try:

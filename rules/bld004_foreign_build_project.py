@@ -1,0 +1,50 @@
+"""Built for another platform (BLD004), the project part: local packages whose compiled code is built here.
+
+The rule's documentation is in ``bld004_foreign_build.py`` (the environment part, which judges the
+WHEEL tags of installed packages). This part covers local packages whose build compiles native code
+(``ext_modules``, Cython, setuptools-rust, maturin, scikit-build-core, meson-python) and whose
+platform the environment does not record in a wheel tag (the project itself, editable installs
+tagged ``py3-none-any``, legacy develop installs): they are built where the environment lives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from envlint.diagnostics import Finding, Severity
+from envlint.facts.project_model import Project
+from envlint.facts.target import Target
+from envlint.registry import rule
+
+
+@rule(code="BLD004", name="foreign-build", severity=Severity.ERROR,
+      summary="Compiled code that package sync takes from this machine was built for another platform")
+def check_project(project: Project, target: Target) -> Iterator[Finding]:
+    built_on = project.env_platform
+    if built_on is None:
+        return
+    for package in project.local_packages:
+        compiled = package.compiled
+        if compiled is None:
+            continue
+        platforms = {t.rsplit("-", 1)[-1] for t in package.wheel_tags if t.count("-") == 2} - {"any"}
+        if platforms:
+            continue  # the environment part judges the installed wheel's own tags
+        if runs_on(built_on, target):
+            continue
+        name = package.name or package.root.name
+        yield Finding(
+            message=(f"{name} compiles native code ({compiled.reason}) and package sync builds it on this machine "
+                     f"({built_on}); that code cannot run on {target.platform} workers"),
+            path=str(compiled.where.path), line=compiled.where.line, column=compiled.where.column,
+            package=package.name, package_version=package.version,
+            help=(f"build {name} for {target.platform} (a manylinux wheel, e.g. with cibuildwheel in CI) and install it "
+                  f"from PyPI, or launch the cluster from a Linux {target.arch} machine"),
+        )
+
+
+def runs_on(platform: str, target: Target) -> bool:
+    if platform.startswith("musllinux") and not target.platform.startswith("musllinux"):
+        return False
+    built = Target(platform=platform)
+    return built.os == target.os and built.arch == target.arch

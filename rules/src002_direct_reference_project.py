@@ -1,0 +1,92 @@
+"""Direct reference (SRC002), the project part: direct references the project declares.
+
+The rule's documentation is in ``src002_direct_reference.py`` (the environment part).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from envlint.diagnostics import Finding, Severity
+from envlint.facts.project_model import DeclaredRequirement, Project
+from envlint.registry import rule
+
+_VCS = ("git+", "hg+", "svn+", "bzr+")
+_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar")
+
+
+@rule(code="SRC002", name="direct-reference", severity=Severity.WARNING,
+      summary="A distribution comes from a VCS URL or an archive, not from a package index")
+def check_project(project: Project) -> Iterator[Finding]:
+    local_installs = {p.name for p in project.local_packages if p.origin != "project" and p.name}
+    for req in project.requirements:
+        if not req.url:
+            continue
+        name = req.name
+        kind = _kind(req.url)
+        if name and name in project.installed_direct:
+            continue  # the environment part reports the installed copy at this line
+        if kind == "directory":
+            if _is_project_itself(req, project) or (name and name in local_installs):
+                continue  # the project itself, or a local install that LOC001 reports at this line
+        what = name or "a distribution"
+        yield Finding(
+            message=f"{_source(req)} declares {what} as a direct reference to {_describe(req.url, kind)}, "
+                    "not as a release from a package index",
+            path=str(req.where.path), line=req.where.line, column=req.where.column, package=name,
+            help=_help(req, kind, what),
+        )
+
+
+def _kind(url: str) -> str:
+    lower = url.lower()
+    if lower.startswith(_VCS) or (lower.startswith("git@") or lower.endswith(".git")):
+        return "vcs"
+    path = urlsplit(url).path if "://" in url else url
+    if path.lower().split("#", 1)[0].endswith(_ARCHIVES):
+        return "archive"
+    if "://" in url and not lower.startswith("file:"):
+        return "url"
+    return "directory"
+
+
+def _describe(url: str, kind: str) -> str:
+    shown = _without_password(url)
+    return {"vcs": f"the repository {shown}", "archive": f"the archive {shown}", "url": f"the URL {shown}",
+            "directory": f"the local directory {shown}"}[kind]
+
+
+def _without_password(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.password:
+        return url.replace(f":{parts.password}@", ":***@", 1)
+    return url
+
+
+def _source(req: DeclaredRequirement) -> str:
+    return {"uv-source": "[tool.uv.sources] in pyproject.toml",
+            "poetry": "[tool.poetry] dependencies in pyproject.toml"}.get(req.source, req.where.path.name)
+
+
+def _is_project_itself(req: DeclaredRequirement, project: Project) -> bool:
+    if req.url is None or "://" in req.url:
+        return False
+    target = (project.root / req.url.split("[", 1)[0].split(";", 1)[0].strip())
+    try:
+        return target.resolve() == project.root.resolve()
+    except OSError:
+        return False
+
+
+def _help(req: DeclaredRequirement, kind: str, what: str) -> str:
+    if kind == "directory":
+        return (f"package sync builds {what} from that directory on this machine: check that `pip wheel --no-deps "
+                f"{req.url}` works, or publish it to PyPI and declare it by version")
+    if kind == "vcs":
+        return (f"publish a release of {what} to PyPI and declare it by version (e.g. \"{what}>=1.0\"); until then the "
+                "repository must stay reachable from the machine that launches the cluster, and build there")
+    return f"declare {what} by version from PyPI instead; until then package sync rebuilds it from that source"
