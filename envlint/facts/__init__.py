@@ -25,6 +25,7 @@ PROVIDERS: dict[str, str] = {
     "environment": "envlint.facts.environment:build",
     "native_links": "envlint.facts.elf:build",
     "declarations": "envlint.facts.declarations:build",
+    "project": "envlint.facts.project:build",
     "project_tree": "envlint.facts.tree:build",
     "data_reads": "envlint.facts.data_reads:build",
     "index": "envlint.index.fact:build",
@@ -58,8 +59,8 @@ class Context:
         if name in self._failures:
             raise self._failures[name]
         spec = PROVIDERS.get(name)
-        if spec is None:
-            raise KeyError(f"no fact named {name!r}")
+        if spec is None:  # a rule asking for a fact nobody provides: skip it, never crash the run
+            raise FactUnavailable(f"internal error: no fact named {name!r} is provided", what=name)
         module, _, func = spec.partition(":")
         builder = getattr(importlib.import_module(module), func)
         try:
