@@ -7,6 +7,7 @@ Mirrors ``site.addsitedir()`` without executing anything: site dirs, then the *p
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -207,12 +208,13 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
     requires = []
     for raw in raw_reqs:
         try:
-            requires.append(Requirement(raw))
+            requires.append(parse_requirement(raw))
         except InvalidRequirement as exc:
             problems.add(meta_file, f"invalid requirement {raw!r}: {str(exc).splitlines()[0]}", package=canonical)
     provides = frozenset(canonicalize_name(e) for e in headers.get_all("Provides-Extra") or [])
 
     installer = direct_url = None
+    record_has_native = True
     wheel_tags: tuple[str, ...] = ()
     purelib = None
     files = None
@@ -241,6 +243,7 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
         record = _read_text(meta_dir / "RECORD", problems, canonical)
         if record is not None:
             files = _parse_record(record, meta_dir / "RECORD", problems, canonical)
+            record_has_native = any(suffix in record for suffix in (".so", ".pyd", ".dylib", ".dll"))
         elif kind == "egg-info":
             installed = _read_text(meta_dir / "installed-files.txt", problems, canonical)
             if installed is not None:
@@ -262,7 +265,7 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
         editable = True
         this_kind = "egg-link"
         source_path = source_path or path_entry
-    extensions = tuple(f for f in files or () if _is_native(f))
+    extensions = tuple(f for f in files if _is_native(f)) if files and record_has_native else ()
     owner = None
     if conda:
         try:
@@ -326,6 +329,12 @@ def _is_within(path: Path, parent: Path) -> bool:
         return True
     except ValueError:
         return False
+
+
+@functools.lru_cache(maxsize=None)
+def parse_requirement(raw: str) -> Requirement:
+    """Parse a requirement string once per run (the same strings recur across distributions)."""
+    return Requirement(raw)
 
 
 def _is_native(path: str) -> bool:
