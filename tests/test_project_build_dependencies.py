@@ -63,3 +63,11 @@ def test_requirement_that_brings_numpy_along_counts(tmp_path: Path) -> None:
         'build-backend = "setuptools.build_meta:__legacy__"\n')
     code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
     assert report["diagnostics"] == []
+
+
+def test_a_module_merely_named_setup_py_is_not_a_build_script(tmp_path: Path) -> None:
+    project = case("crick_declared", tmp_path)
+    (project / "setup.py").write_text("import numpy\n\n\ndef setup_module():\n    return numpy.zeros(3)\n")
+    (project / "pyproject.toml").write_text('[project]\nname = "crick"\nversion = "1.0"\n')
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert report["diagnostics"] == []

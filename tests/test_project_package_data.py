@@ -44,3 +44,19 @@ def test_a_file_that_does_not_exist_is_not_reported(tmp_path: Path) -> None:
     (project / "churn" / "weights.json").unlink()
     code, report = lint(project, "--select", "DAT003", env=environ(tmp_path))
     assert found(report, "DAT003") == [("churn/model.py", 13)]
+
+
+def test_tests_and_code_directories_put_on_sys_path_are_not_reads(tmp_path: Path) -> None:
+    project = case("setuptools_data_declared", tmp_path)
+    (project / "churn" / "vendored" / "lib").mkdir(parents=True)
+    (project / "churn" / "vendored" / "lib" / "helper.py").write_text("X = 1\n")
+    (project / "churn" / "compat.py").write_text(
+        "import os\nimport sys\n\nsys.path.insert(0, os.path.join(os.path.dirname(__file__), 'vendored', 'lib'))\n")
+    (project / "churn" / "tests").mkdir()
+    (project / "churn" / "tests" / "__init__.py").write_text("")
+    (project / "churn" / "tests" / "test_docs.py").write_text(
+        "from pathlib import Path\n\nREADME = (Path(__file__).parents[2] / 'setup.py').read_text()\n")
+    (project / "setup.py").write_text((project / "setup.py").read_text().replace(
+        'packages=["churn"]', 'packages=["churn", "churn.tests"]'))
+    code, report = lint(project, "--select", "DAT003", env=environ(tmp_path))
+    assert report["diagnostics"] == []

@@ -43,3 +43,28 @@ def test_dynamic_package_list_is_not_guessed(tmp_path: Path) -> None:
         "setup(name='stats', version='1.0', packages=[d for d in os.listdir('.') if os.path.isdir(d)])\n")
     code, report = lint(project, "--select", "BLD005", env=environ(tmp_path))
     assert report["diagnostics"] == []
+
+
+def test_setup_with_computed_keywords_is_not_guessed(tmp_path: Path) -> None:
+    # setup(**kw) with kw computed: `packages` may well be given, so no discovery is assumed
+    project = case("module_outside_package", tmp_path)
+    (project / "setup.py").write_text(
+        "from setuptools import setup\n\nkw = dict(name='scorer', version='1.0')\nkw.update(packages=['scorer'])\n"
+        "setup(**kw)\n")
+    (project / "extra.py").write_text("X = 1\n")
+    code, report = lint(project, "--select", "BLD", env=environ(tmp_path))
+    assert report["diagnostics"] == []
+
+
+def test_a_vendored_project_inside_a_package_and_test_importers_are_not_gaps(tmp_path: Path) -> None:
+    project = case("explicit_packages_listed", tmp_path)
+    vendored = project / "stats" / "vendored" / "tinylib"
+    (vendored / "tinylib").mkdir(parents=True)
+    (vendored / "setup.py").write_text("from setuptools import setup\nsetup(name='tinylib')\n")
+    (vendored / "tinylib" / "__init__.py").write_text("")
+    (project / "stats" / "vendored" / "README").write_text("third-party code\n")
+    (project / "stats" / "vendored" / "tinylib" / "setup.py").touch()
+    (project / "conftest_helpers.py").write_text("X = 1\n")
+    (project / "stats" / "tests" / "test_helpers.py").write_text("import conftest_helpers\n")
+    code, report = lint(project, "--select", "BLD005", env=environ(tmp_path))
+    assert report["diagnostics"] == []

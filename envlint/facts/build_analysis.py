@@ -93,7 +93,7 @@ def build_imports(source: PackageSource, provides: frozenset[str], import_map: C
                   problems: Problems, package: str | None = None) -> tuple[list[BuildImport], list[Path]]:
     """Unconditional build-time imports that are not local, and the local modules setup.py imports."""
     sp = source.setup_py
-    if sp is None or sp.error is not None:
+    if sp is None or sp.error is not None or not sp.is_build_script:
         return [], []
     setuptools_modules = curated().setuptools_modules if "setuptools" in provides else frozenset()
     package_dirs: list[Path] = []
@@ -118,7 +118,7 @@ def build_imports(source: PackageSource, provides: frozenset[str], import_map: C
                     seen_files.add(local)
                     text = read_text(local, problems, package=package)
                     if text is not None:
-                        nested = setup_py_mod.parse(local, text)
+                        nested = setup_py_mod.ast_imports(local, text)
                         if nested.error is None:
                             queue.append((nested, local))
                 continue

@@ -29,6 +29,7 @@ REMOVED_STDLIB = frozenset({
     "distutils", "imp", "asynchat", "asyncore", "smtpd", "aifc", "audioop", "cgi", "cgitb", "chunk", "crypt",
     "imghdr", "mailcap", "msilib", "nis", "nntplib", "ossaudiodev", "pipes", "sndhdr", "spwd", "sunau",
     "telnetlib", "uu", "xdrlib", "lib2to3", "formatter", "parser", "symbol", "macpath", "binhex",
+    "test",  # CPython's own regression-test package (not in sys.stdlib_module_names)
 })
 
 

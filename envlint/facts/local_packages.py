@@ -124,6 +124,8 @@ def _module_name(path: Path, plan: wheel_contents.WheelPlan) -> str:
 def data_reads(plan: wheel_contents.WheelPlan, problems: Problems, package: str | None) -> list[DataRead]:
     out: list[DataRead] = []
     for path in plan.python_files(limit=MAX_SCANNED_MODULES):
+        if wheel_contents.is_test_file(path):
+            continue
         text = read_text(path, problems, limit=MAX_MODULE_BYTES, package=package)
         if not text:
             continue
@@ -141,9 +143,10 @@ def data_reads(plan: wheel_contents.WheelPlan, problems: Problems, package: str 
                 missing: tuple[Path, ...] = (target,) if verdict is False else ()
                 is_dir = False
             elif target.is_dir():
-                files = [f for f in wheel_contents.walk_files(target, 500) if f.suffix not in (".py", ".pyc")]
-                if not files:
-                    continue
+                files = wheel_contents.walk_files(target, 500)
+                if not files or any(f.suffix == ".py" for f in files):
+                    continue  # a code directory (often put on sys.path), not a data directory
+                files = [f for f in files if f.suffix != ".pyc"]
                 missing = tuple(f for f in files if plan.includes(f) is False)
                 is_dir = True
             else:

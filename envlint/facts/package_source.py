@@ -46,7 +46,7 @@ class PackageSource:
     @property
     def is_package(self) -> bool:
         """Do the build files describe a package (not just tool settings in pyproject.toml)?"""
-        if self.setup_py is not None:
+        if self.setup_py is not None and self.setup_py.is_build_script:
             return True
         if self.setup_cfg is not None and self.setup_cfg.configures_package:
             return True

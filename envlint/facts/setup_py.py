@@ -28,6 +28,8 @@ DYNAMIC: Any = _Dynamic()
 
 _GUARD_EXCEPTIONS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 _SETUP_NAMES = {"setup"}
+_MUTATORS = {"update", "append", "extend", "insert", "setdefault", "pop", "remove", "clear", "add", "discard",
+             "__setitem__", "popitem"}
 _EXTENSION_NAMES = {"Extension", "Pybind11Extension", "CUDAExtension", "CppExtension", "RustExtension",
                     "cythonize", "CMakeExtension"}
 
@@ -90,6 +92,17 @@ class SetupPy:
     extensions: list[ExtensionSpec] = field(default_factory=list)
     error: tuple[str, int | None, int | None] | None = None
     """(message, line, column) when the file does not parse."""
+    keywords_complete: bool = True
+    """False when setup() also takes ``**<something computed>`` or positional arguments: a keyword
+    that is absent may still be given."""
+
+    @property
+    def is_build_script(self) -> bool:
+        """A setup.py that calls setup() or imports setuptools/distutils (not a module that is merely
+        named setup.py, such as a test-suite helper). One that does not parse counts: it is meant to be one."""
+        tops = {"setuptools", "distutils", "skbuild"}
+        return self.error is not None or self.setup_call is not None or any(
+            i.top in tops or i.module.startswith("numpy.distutils") for i in self.imports)
 
     def value(self, name: str, default: Any = None) -> Any:
         kw = self.keywords.get(name)
@@ -227,9 +240,14 @@ class _Collector:
             self.result.imports.append(ImportRef(module or "", where.line or 0, where.column or 0, context,
                                                  level, names))
             return
+        if isinstance(small, (cst.Assign, cst.AnnAssign)):
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+            for target in targets:  # kw["packages"] = ..., or a rebinding under if/def: no longer known
+                base = target.value if isinstance(target, (cst.Subscript, cst.Attribute)) else target
+                if isinstance(base, cst.Name) and (context != "module" or base is not target):
+                    self.result.assignments[base.value] = DYNAMIC
         if isinstance(small, (cst.Assign, cst.AnnAssign)) and context == "module":
             value_node = small.value
-            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
             if value_node is not None:
                 value = self.evaluate(value_node)
                 for target in targets:
@@ -248,9 +266,18 @@ class _Collector:
             return
         if isinstance(small, cst.Expr):
             self.scan_calls(small.value)
+            self.forget_mutated(small.value)
             return
         for child in getattr(small, "children", ()):
             self.scan_calls(child)
+
+    def forget_mutated(self, node: Any) -> None:
+        """``kw.update(...)``, ``REQS.append(...)``: the name's literal value is no longer known."""
+        import libcst as cst
+
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
+                isinstance(node.func.value, cst.Name) and node.func.attr.value in _MUTATORS:
+            self.result.assignments[node.func.value.value] = DYNAMIC
 
     def add_import(self, name: str, where: Position, context: str) -> None:
         self.result.imports.append(ImportRef(name, where.line or 0, where.column or 0, context))
@@ -275,8 +302,11 @@ class _Collector:
 
     def setup_call(self, call: Any) -> None:
         self.result.setup_call = self.pos(call)
+        self.result.keywords_complete = True
         keywords: dict[str, Keyword] = {}
         for arg in call.args:
+            if arg.keyword is None and not arg.star:
+                self.result.keywords_complete = False
             if arg.keyword is not None:
                 value = self.evaluate(arg.value)
                 keywords[arg.keyword.value] = Keyword(arg.keyword.value, value, self.pos(arg.keyword),
@@ -288,6 +318,10 @@ class _Collector:
                     for key, value in spread.items():
                         if isinstance(key, str) and key not in keywords:
                             keywords[key] = Keyword(key, value, where)
+                else:
+                    self.result.keywords_complete = False
+            elif arg.star == "*":
+                self.result.keywords_complete = False
         self.result.keywords = keywords
 
     def items(self, node: Any) -> tuple[tuple[Any, Position], ...]:
@@ -372,6 +406,46 @@ class _Collector:
                 self.result.extensions.append(spec)
             return [spec] if name == "cythonize" else spec
         return DYNAMIC
+
+
+def ast_imports(path: Path, text: str) -> SetupPy:
+    """Only the imports of a module (with the same contexts), read with ``ast``: fast for large local modules."""
+    result = SetupPy(path)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return parse(path, text)  # libcst may know a newer grammar than the host's ast
+
+    def walk(body: list[ast.stmt], context: str) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    result.imports.append(ImportRef(alias.name, stmt.lineno, stmt.col_offset + 8, context))
+            elif isinstance(stmt, ast.ImportFrom):
+                result.imports.append(ImportRef(stmt.module or "", stmt.lineno, stmt.col_offset + 6, context,
+                                                stmt.level, tuple(a.name for a in stmt.names)))
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                walk(stmt.body, "function")
+            elif isinstance(stmt, ast.Try):
+                guarded = any(h.type is None or any(
+                    (getattr(n, "id", None) or getattr(n, "attr", None)) in _GUARD_EXCEPTIONS
+                    for n in ([*h.type.elts] if isinstance(h.type, ast.Tuple) else [h.type])) for h in stmt.handlers)
+                walk(stmt.body, _weaker(context, "guarded") if guarded else context)
+                for handler in stmt.handlers:
+                    walk(handler.body, _weaker(context, "conditional"))
+                walk(stmt.orelse, _weaker(context, "conditional"))
+                walk(stmt.finalbody, context)
+            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+                walk(stmt.body, context)
+            elif isinstance(stmt, (ast.If, ast.For, ast.AsyncFor, ast.While)):
+                walk(stmt.body, _weaker(context, "conditional"))
+                walk(stmt.orelse, _weaker(context, "conditional"))
+            elif hasattr(ast, "Match") and isinstance(stmt, ast.Match):
+                for case in stmt.cases:
+                    walk(case.body, _weaker(context, "conditional"))
+
+    walk(tree.body, "module")
+    return result
 
 
 def _weaker(outer: str, inner: str) -> str:

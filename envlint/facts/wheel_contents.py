@@ -46,6 +46,15 @@ NOT_SHIPPED_ON_PURPOSE = {"test", "tests", "testing", "docs", "doc", "examples",
                           "benchmark", "scripts", "tools", "ci", "build", "dist"}
 _IMPLICIT_DATA = ("*.pyi", "py.typed")
 _SCM_PLUGINS = {"setuptools-scm", "setuptools-git"}
+_FILE_SELECTING_COMMANDS = {"build_py", "build", "install_lib", "bdist_wheel", "install", "egg_info", "build_ext"}
+_BUILD_FILES = ("setup.py", "pyproject.toml", "setup.cfg")
+
+
+def is_test_file(path: Path) -> bool:
+    """Test code: it does not run on the workers, so what it reads or imports does not matter there."""
+    name = path.name
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or \
+        any(part in ("tests", "test", "testing") for part in path.parts[:-1])
 
 
 @dataclass
@@ -183,8 +192,12 @@ def walk_files(directory: Path, limit: int = MAX_FILES) -> list[Path]:
 
 
 def _has_python(directory: Path, limit: int = 2000) -> bool:
+    """Python files under ``directory``, not counting vendored projects (directories with build files)."""
     count = 0
     for current, dirs, files in os.walk(directory):
+        if any(f in files for f in ("setup.py", "pyproject.toml", "setup.cfg")):
+            dirs[:] = []
+            continue
         dirs[:] = [d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".")]
         if any(f.endswith(".py") for f in files):
             return True
@@ -283,6 +296,13 @@ def _setuptools(source: PackageSource) -> Prediction:  # noqa: C901 - the config
     if (sp is not None and sp.error is not None) or (cfg is not None and cfg.doc is None) or \
             (pp is not None and pp.doc is None):
         return Prediction(None)
+    if sp is not None and not sp.is_build_script:
+        sp = None
+    if sp is not None and not sp.keywords_complete:
+        return Prediction(None)  # setup(**computed): any keyword may be given
+    cmdclass = sp.value("cmdclass") if sp is not None else None
+    if isinstance(cmdclass, dict) and set(cmdclass) & _FILE_SELECTING_COMMANDS:
+        return Prediction(None)  # a custom build_py & co. can add or drop files
 
     def pick(py_key: str, cfg_attr: str, tool_key: str) -> tuple[Any, Position | None, str | None, bool]:
         if sp is not None and py_key in sp.keywords:
@@ -695,7 +715,7 @@ def _missing_subpackages(plan: WheelPlan) -> list[BuildProblem]:
             if plan.find is not None and any(fnmatchcase(sub, p) for p in plan.find.exclude):
                 continue
             if not _has_python(child):
-                continue
+                continue  # no code, or only vendored projects of their own
             rel = _rel(child, plan.root)
             if plan.find is not None and not plan.find.namespace and not (child / "__init__.py").is_file():
                 out.append(BuildProblem(
@@ -740,6 +760,8 @@ def _importers(plan: WheelPlan, names: set[str]) -> dict[str, tuple[Path, int]]:
     """For each name, the first shipped file (and line) that imports it absolutely."""
     found: dict[str, tuple[Path, int]] = {}
     for path in plan.python_files(limit=5000):
+        if is_test_file(path):
+            continue
         text = read_text(path, None, limit=1024 * 1024)
         if not text:
             continue
