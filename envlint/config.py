@@ -168,7 +168,14 @@ def find_config_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
             return own, _read(own)
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
-            data = _read(pyproject)
+            try:
+                data = _read(pyproject)
+            except ConfigError:
+                # A broken pyproject.toml without envlint settings is the project's problem, which the
+                # project rules report with its line (EL001/BLD002); it is not a configuration error.
+                if "tool.envlint" in _text(pyproject):
+                    raise
+                data = {}
             tool = data.get("tool", {})
             if isinstance(tool, dict) and "envlint" in tool:
                 section = tool["envlint"]
@@ -178,6 +185,13 @@ def find_config_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
         if (directory / ".git").exists():
             break
     return None
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _read(path: Path) -> dict[str, Any]:

@@ -195,3 +195,17 @@ def test_check_subcommand_and_dot(tmp_path: Path) -> None:
     proc = run_cli_subprocess("check", ".", "--no-env", cwd=project(tmp_path))
     assert proc.returncode == 0, proc.stderr
     assert "All checks passed." in proc.stdout
+
+
+def test_broken_pyproject_without_envlint_settings_is_not_a_config_error(tmp_path: Path) -> None:
+    root = project(tmp_path, **{"pyproject.toml": "[project\nname = 'x'\n"})
+    proc = run_cli_subprocess(root, "--no-env", "--format", "json")
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads(proc.stdout)
+    assert any(d["path"] == "pyproject.toml" for d in report["diagnostics"])  # reported as a finding instead
+
+
+def test_broken_pyproject_with_envlint_settings_is_a_config_error(tmp_path: Path) -> None:
+    root = project(tmp_path, **{"pyproject.toml": "[tool.envlint]\nselect = [\n"})
+    proc = run_cli_subprocess(root, "--no-env")
+    assert proc.returncode == 2 and "pyproject.toml" in proc.stderr
