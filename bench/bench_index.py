@@ -74,7 +74,8 @@ def loopback_index(projects: int = 200, versions: int = 30, max_age: int = 600):
 
 
 def lookup(endpoint: str, names: Iterable[str], cache: Path, *, workers: int) -> dict[str, object]:
-    """One envlint-style pass: every page, then the verdict for the newest version of each."""
+    """One envlint-style pass: every page, then the verdict for one version of each (as the rules judge
+    the installed version; the last of the page's PEP 700 ``versions``)."""
     from envlint.facts.target import Target
     from envlint.index.client import IndexClient
     from envlint.index.fact import Index
@@ -88,8 +89,8 @@ def lookup(endpoint: str, names: Iterable[str], cache: Path, *, workers: int) ->
     pages = index.project_pages(names)
     verdicts = 0
     for page in pages.values():
-        if page is not None and page.exists and page.all_versions:
-            page.availability(page.all_versions[0], target)
+        if page is not None and page.exists and (page.versions or page.all_versions):
+            page.availability(page.versions[-1] if page.versions else page.all_versions[0], target)
             verdicts += 1
     seconds = time.perf_counter() - start
     client.close()

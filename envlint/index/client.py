@@ -220,16 +220,22 @@ class IndexClient:
         url = simple.get_project_url(name)
 
         def call(timeout: float) -> ProjectInfo:
-            r = simple.s.get(url, timeout=timeout, headers={"Accept": simple.accept})
-            if r.status_code == 404:
-                return ProjectInfo(name, False, offline=self.offline, source=url)
-            r.raise_for_status()
+            # stream: a cached body whose parse is memoized is never read (see _parsed_page)
+            r = simple.s.get(url, timeout=timeout, headers={"Accept": simple.accept}, stream=True)
             try:
-                return self._to_info(name, r)
-            except requests.exceptions.InvalidJSONError as exc:
-                raise _Malformed(_short(exc)) from exc
-            except Exception as exc:  # pydantic/JSON/HTML/content-type errors of a bad body
-                raise _Malformed(_short(exc)) from exc
+                if r.status_code == 404:
+                    return ProjectInfo(name, False, offline=self.offline, source=url)
+                r.raise_for_status()
+                try:
+                    return self._to_info(name, r)
+                except requests.exceptions.InvalidJSONError as exc:
+                    raise _Malformed(_short(exc)) from exc
+                except (requests.RequestException, OfflineMiss, _Malformed):
+                    raise  # e.g. a timeout while the body streams in
+                except Exception as exc:  # JSON/HTML/content-type errors of a bad body
+                    raise _Malformed(_short(exc)) from exc
+            finally:
+                r.close()
 
         return self._attempts(f"project {name}", deadline, call)
 
