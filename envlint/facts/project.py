@@ -8,12 +8,15 @@ an EL001 problem and the rest is still read.
 
 from __future__ import annotations
 
+import sys
 import sysconfig
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
+from envlint.diagnostics import Skipped
 from envlint.facts import environment_yml, index_config, local_packages, package_source, requirements_file
 from envlint.facts.import_map import ImportMap, from_environment
 from envlint.facts.project_model import DeclaredRequirement, IndexSetting, Position, Project
@@ -81,8 +84,14 @@ def build(ctx: Context) -> Project:
         return cache["map"]
 
     for origin, path, dist in local_packages.discover(root, source, environment):
-        project.local_packages.append(local_packages.analyse(
-            origin, path, dist, source if origin == "project" else None, environment, target, import_map, problems))
+        try:
+            project.local_packages.append(local_packages.analyse(
+                origin, path, dist, source if origin == "project" else None, environment, target, import_map,
+                problems))
+        except Exception as exc:  # a bug must not hide the other local packages (or the whole run)
+            if config.environ.get("ENVLINT_DEBUG"):
+                traceback.print_exc(file=sys.stderr)
+            ctx.skipped.append(Skipped(f"local package {path}", f"internal error: {type(exc).__name__}: {exc}"))
     project.requirements = [_name_local_path(r, project, root) for r in project.requirements]
     project.main_dependency_file = _main_file(root, source, req_files)
     project.env_platform = _env_platform(location)

@@ -157,9 +157,8 @@ def _parse_options(text: str) -> tuple[list[tuple[str, str | None, str]], list[s
             name, inline = token[:2], token[2:]  # -ifoo, -rfile
             spec = OPTIONS.get(name)
         if spec is None:
-            unknown.append(token)
-            i += 1
-            continue
+            unknown.append(token)  # pip stops at the first option it does not know; so do we
+            break
         canonical, takes_value = spec
         value: str | None = None
         if takes_value:
