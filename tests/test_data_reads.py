@@ -288,3 +288,14 @@ def test_gitignore_files_above_the_root_apply_but_never_hide_the_root_itself(tmp
     write(repo / "scratch" / "try.py")
     _, report = lint(repo / "scratch")
     assert {path for path, _, _ in reported(report)} == {"try.py"}
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in (FIXTURES / "readers").glob("*.py")))
+def test_prefilter_never_drops_a_read_the_scanner_would_find(module: str) -> None:
+    from envlint.facts.read_scanner import scan_python
+    from envlint.facts.reader_table import load_table
+
+    data = (FIXTURES / "readers" / module).read_bytes()
+    table = load_table()
+    every_line = list(range(1, data.count(b"\n") + 2))
+    assert scan_python(data, table)["reads"] == scan_python(data, table, lines=every_line)["reads"]

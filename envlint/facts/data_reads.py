@@ -67,6 +67,16 @@ def scan_bytes(rel: str, data: bytes) -> ScanResult:
     return scan_python(data, table)
 
 
+def _scan_guarded(rel: str, data: bytes) -> ScanResult:
+    try:
+        return scan_bytes(rel, data)
+    except RecursionError:
+        return {"reads": [], "error": ["nested too deeply to scan", None, None]}
+    except Exception as exc:  # a scanner bug on one file must not hide the other files' findings
+        return {"reads": [], "error": [f"could not be scanned (envlint bug, please report): "
+                                       f"{type(exc).__name__}: {exc}", None, None]}
+
+
 def _scan_chunk(chunk: list[tuple[str, str]], known: frozenset[str]) -> list[tuple[str, int, int, str, Any]]:
     """(rel, size, mtime_ns, digest, result or None when ``known`` has the digest) for each file."""
     out = []
@@ -83,7 +93,7 @@ def _scan_chunk(chunk: list[tuple[str, str]], known: frozenset[str]) -> list[tup
                 "reads": [], "error": [f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not scanned", None, None]}))
             continue
         digest = content_hash(data)
-        result = None if digest in known else scan_bytes(rel, data)
+        result = None if digest in known else _scan_guarded(rel, data)
         out.append((rel, st.st_size, st.st_mtime_ns, digest, result))
     return out
 
@@ -137,6 +147,9 @@ def scan_files(root: Path, files: list[str], environ: dict[str, str], cache: Sca
         except OSError as exc:
             unreadable[rel] = f"cannot read: {exc.strerror or exc}"
             continue
+        if st.st_size > MAX_FILE_BYTES:
+            unreadable[rel] = f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not scanned"
+            continue
         hit = cache.lookup(rel, st.st_size, st.st_mtime_ns)
         if hit is not None:
             results[rel] = hit
@@ -149,9 +162,12 @@ def scan_files(root: Path, files: list[str], environ: dict[str, str], cache: Sca
             from concurrent.futures import ProcessPoolExecutor
 
             chunks = _chunks(todo, jobs * 4)
-            with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_context()) as pool:
-                done = [row for part in pool.map(_scan_chunk, chunks, [known] * len(chunks)) for row in part]
-        else:
+            try:
+                with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_context()) as pool:
+                    done = [row for part in pool.map(_scan_chunk, chunks, [known] * len(chunks)) for row in part]
+            except (OSError, RuntimeError):  # no processes to be had (sandbox, BrokenProcessPool): serial
+                jobs = 1
+        if jobs <= 1:
             done = _scan_chunk([(rel, full) for rel, full, _ in todo], known)
         for rel, size, mtime_ns, digest, result in done:
             if result is None:

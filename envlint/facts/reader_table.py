@@ -48,9 +48,9 @@ class ReaderSpec:
 
     @property
     def module_token(self) -> bytes | None:
-        """A word the file must contain for this reader to be reachable (None: the built-in)."""
+        """The top-level module the file must import for this reader to be reachable (None: the built-in)."""
         if self.receiver:
-            return b"Path"
+            return b"pathlib"
         if "." not in self.name:
             return None
         return self.name.split(".", 1)[0].encode()
@@ -63,12 +63,16 @@ class ReaderTable:
     """sha256 of the table file: part of the scan cache key."""
     receivers: dict[str, ReaderSpec] = field(default_factory=dict)
     """Method name -> spec, for readers whose path is the receiver."""
-    _plan: dict[bytes, tuple[tuple[int, ...], frozenset[bytes]]] = field(default_factory=dict)
-    """Seed -> (offsets of the seed inside reader names, the reader names)."""
+    _by_token: dict[bytes | None, dict[bytes, tuple[frozenset[int], frozenset[bytes]]]] = field(default_factory=dict)
+    """Module token -> seed -> (offsets of the seed inside reader names, the reader names)."""
+    _plans: dict[frozenset, dict[bytes, tuple[tuple[int, ...], frozenset[bytes]]]] = field(default_factory=dict)
+    """Memo: the tokens a file imports -> the seeds to look for."""
     _tokens: dict[bytes, tuple[bytes | None, ...]] = field(default_factory=dict)
     _receiver_names: frozenset[bytes] = frozenset()
     _late_path: frozenset[bytes] = frozenset()
     """Reader names some reader of which takes its path after the first argument."""
+    _path_keywords: dict[bytes, frozenset[bytes]] = field(default_factory=dict)
+    """Reader name -> the keywords its path can be passed by."""
 
     @classmethod
     def from_toml(cls, data: bytes) -> ReaderTable:
@@ -84,28 +88,51 @@ class ReaderTable:
         tokens: dict[bytes, set[bytes | None]] = defaultdict(set)
         for s in specs.values():
             tokens[s.last.encode()].add(s.module_token)
-        offsets: dict[bytes, set[int]] = defaultdict(set)
-        anchors: dict[bytes, set[bytes]] = defaultdict(set)
-        for anchor in sorted(tokens):
+        by_token: dict[bytes | None, dict[bytes, tuple[set[int], set[bytes]]]] = defaultdict(dict)
+        for anchor, anchor_tokens in sorted(tokens.items(), key=lambda kv: kv[0]):
             seed = next((s for s in _SEEDS if s in anchor), None)
             if seed is None:
                 raise ValueError(f"reader name {anchor.decode()!r} has none of the pre-filter's seeds; add one")
-            offsets[seed].add(anchor.index(seed))
-            anchors[seed].add(anchor)
-        plan = {seed: (tuple(sorted(offsets[seed])), frozenset(anchors[seed])) for seed in offsets}
-        return cls(specs, hashlib.sha256(data).hexdigest(), receivers, plan,
+            for token in anchor_tokens:
+                offsets, names = by_token[token].setdefault(seed, (set(), set()))
+                offsets.add(anchor.index(seed))
+                names.add(anchor)
+        plan = {token: {seed: (frozenset(o), frozenset(n)) for seed, (o, n) in seeds.items()}
+                for token, seeds in by_token.items()}
+        return cls(specs, hashlib.sha256(data).hexdigest(), receivers, plan, {},
                    {k: tuple(sorted(v, key=lambda t: t or b"")) for k, v in tokens.items()},
                    frozenset(n.encode() for n in receivers),
-                   frozenset(s.last.encode() for s in specs.values() if s.arg != 0 and not s.receiver))
+                   frozenset(s.last.encode() for s in specs.values() if s.arg != 0 and not s.receiver),
+                   {anchor: frozenset(s.kw.encode() for s in specs.values() if s.last.encode() == anchor and s.kw)
+                    for anchor in tokens})
+
+    def _plan_for(self, tokens: frozenset) -> dict[bytes, tuple[tuple[int, ...], frozenset[bytes]]]:
+        plan = self._plans.get(tokens)
+        if plan is None:
+            merged: dict[bytes, tuple[set[int], set[bytes]]] = {}
+            for token in tokens:
+                for seed, (offsets, names) in self._by_token.get(token, {}).items():
+                    o, n = merged.setdefault(seed, (set(), set()))
+                    o.update(offsets)
+                    n.update(names)
+            plan = {seed: (tuple(sorted(o)), frozenset(n)) for seed, (o, n) in merged.items()}
+            self._plans[tokens] = plan
+        return plan
 
     def candidate_offsets(self, data: bytes) -> list[int]:
-        """Byte offsets of every ``name(`` in ``data`` that may be a reader call, sorted."""
+        """Byte offsets of every ``name(`` in ``data`` that may be a reader call, sorted.
+
+        Only readers of modules the file imports are looked for (the scanner resolves names through
+        the file's imports, so a reader of a module the file never imports cannot be found anyway),
+        plus the built-in ``open``.
+        """
+        modules = imported_modules(data)
+        tokens = frozenset(t for t in self._by_token if t is None or t in modules)
         hits: set[int] = set()
-        present: dict[bytes, bool] = {}
         bound: dict[bytes, bool] = {}
         size = len(data)
         ident = _IDENT.match
-        for seed, (offsets, anchors) in self._plan.items():
+        for seed, (offsets, anchors) in self._plan_for(tokens).items():
             i = data.find(seed)
             while i >= 0:
                 for k in offsets:
@@ -122,25 +149,23 @@ class ReaderTable:
                     if _in_comment_or_doctest(data, start):
                         continue
                     dotted = start > 0 and data[start - 1] == 0x2E
-                    reach = self._reachable(name, dotted, data, present)
-                    if reach == _RECEIVER or (reach == _ARGUMENT and _argument_may_resolve(data, end, bound)):
+                    reach = self._reachable(name, dotted, modules)
+                    if reach == _RECEIVER or (reach == _ARGUMENT and _argument_may_resolve(
+                            data, end, bound, self._path_keywords[name], name == b"open" and not dotted)):
                         hits.add(start)
                 i = data.find(seed, i + 1)
         return sorted(hits)
 
-    def _reachable(self, anchor: bytes, dotted: bool, data: bytes, present: dict[bytes, bool]) -> int:
+    def _reachable(self, anchor: bytes, dotted: bool, modules: set[bytes]) -> int:
         """Whether a call of ``anchor`` can be a reader here, and how its path must then be checked."""
         verdict = _NO
         for token in self._tokens[anchor]:
             if token is None:
                 if dotted:
                     continue
-            else:
-                if token not in present:
-                    present[token] = _has_word(data, token)
-                if not present[token]:
-                    continue
-            if anchor in self._receiver_names and token == b"Path":
+            elif token not in modules:
+                continue
+            if anchor in self._receiver_names and token == b"pathlib":
                 return _RECEIVER
             verdict = _ARGUMENT
         if verdict == _ARGUMENT and anchor in self._late_path:
@@ -167,29 +192,54 @@ _PATH_STARTS = frozenset({b"os", b"posixpath", b"ntpath", b"pathlib", b"Path", b
                           b"PurePosixPath", b"WindowsPath", b"PureWindowsPath", b"str", b"join"})
 
 
-def _argument_may_resolve(data: bytes, paren: int, bound: dict[bytes, bool]) -> bool:
+_LITERAL_THEN_MODE = re.compile(
+    rb"[rRbBuU]{0,2}(?P<q>['\"])[^'\"\n\\\\]*(?P=q)[ \t]*,[ \t]*(?:mode[ \t]*=[ \t]*)?[rRbB]{0,2}(?P<q2>['\"])(?P<mode>[a-zA-Z+]*)(?P=q2)")
+_PATH_METHODS = frozenset({b"joinpath", b"with_suffix", b"with_name", b"with_stem", b"resolve", b"absolute",
+                           b"expanduser", b"parent", b"parents", b"format"})
+
+
+def _argument_may_resolve(data: bytes, paren: int, bound: dict[bytes, bool], path_keywords: frozenset[bytes],
+                          builtin_open: bool = False) -> bool:
     """Whether the first argument of the call whose ``(`` is at or after ``paren`` can be a known path.
 
-    A string literal, a path builder (``os.path.join``, ``Path``), a keyword argument or a
-    parenthesised expression can; so can a name the file assigns at statement level (a constant).
-    A number, a list, ``*args`` or a name the file never assigns (a parameter, an import) cannot.
+    What the scanner can resolve passes: a string literal (unless the built-in ``open`` gets a
+    literal write mode right after it), a path builder (``os.path.join``, ``Path``), a parenthesised
+    expression, the path's keyword argument, a name the file assigns at statement level (a constant)
+    or a path method on it. A number, a list, ``*args``, a subscript (``sys.argv[1]``), a call or an
+    attribute of anything else, or a name the file never assigns (a parameter, an import) cannot.
     """
     p = data.index(b"(", paren) + 1
     p = _SPACE.match(data, p).end()  # type: ignore[union-attr]
     if p >= len(data):
         return False
     c = data[p]
-    if c in (0x22, 0x27, 0x28) or _QUOTE_PREFIX.match(data, p):  # " ' (
+    if c == 0x28:  # (
+        return True
+    if c in (0x22, 0x27) or _QUOTE_PREFIX.match(data, p):  # " '
+        if builtin_open:
+            m = _LITERAL_THEN_MODE.match(data, p)
+            if m is not None and any(ch in m.group("mode") for ch in b"wax"):
+                return False
         return True
     m = _IDENT.match(data, p)
     if m is None or not (c == 0x5F or 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A):
         return False
     name = m.group()
     q = _SPACE.match(data, m.end()).end()  # type: ignore[union-attr]
-    if q < len(data) and data[q] == 0x3D and data[q + 1:q + 2] != b"=":
-        return True  # a keyword argument: not looked at here
+    nxt = data[q:q + 1]
+    if nxt == b"=" and data[q + 1:q + 2] != b"=":  # a keyword argument
+        if name in path_keywords:
+            return True
+        window = data[q:q + 400]
+        return any(kw + b"=" in window for kw in path_keywords)
     if name in _PATH_STARTS:
         return True
+    if nxt in (b"[", b"("):
+        return False  # sys.argv[1], config["path"], make_path(): never resolved
+    if nxt == b".":
+        attr = _IDENT.match(data, _SPACE.match(data, q + 1).end())  # type: ignore[union-attr]
+        if attr is None or attr.group() not in _PATH_METHODS:
+            return False  # args.input, self.path, buf.getvalue(): never resolved
     if name not in bound:
         bound[name] = _assigned(data, name)
     return bound[name]
@@ -225,17 +275,31 @@ def _assigned(data: bytes, name: bytes) -> bool:
     return False
 
 
-def _has_word(data: bytes, token: bytes) -> bool:
-    """``token`` occurs as a whole word that is not an attribute (``io`` but not ``ratio``/``x.io``)."""
-    i = data.find(token)
-    n = len(token)
+def imported_modules(data: bytes) -> set[bytes]:
+    """Top-level names of the modules ``data`` imports (``import a.b as c, d`` -> a, d; ``from e.f import g`` -> e).
+
+    Found from the word ``import`` (a fast search) and its line; relative imports are left out.
+    """
+    tops: set[bytes] = set()
+    i = data.find(b"import")
     while i >= 0:
-        before = data[i - 1] if i > 0 else 0x20
-        after = data[i + n] if i + n < len(data) else 0x20
-        if before not in _WORD and before != 0x2E and after not in _WORD:
-            return True
-        i = data.find(token, i + 1)
-    return False
+        after = data[i + 6:i + 7]
+        if after in (b" ", b"\t"):
+            line_start = data.rfind(b"\n", 0, i) + 1
+            head = data[line_start:i].strip()
+            if not head or head.endswith((b":", b";")):
+                end = data.find(b"\n", i)
+                rest = data[i + 7:end if end >= 0 else len(data)].split(b"#", 1)[0].split(b";", 1)[0]
+                for part in rest.replace(b"(", b" ").replace(b")", b" ").split(b","):
+                    words = part.split()
+                    if words:
+                        tops.add(words[0].split(b".", 1)[0])
+            elif head.startswith(b"from") and head[4:5] in (b" ", b"\t"):
+                module = head[5:].strip()
+                if module and not module.startswith(b"."):
+                    tops.add(module.split(b".", 1)[0])
+        i = data.find(b"import", i + 6)
+    return tops
 
 
 @lru_cache(maxsize=1)
