@@ -79,3 +79,17 @@ def test_without_the_environment_only_the_project_is_a_local_package(tmp_path: P
     project = case("editable_project", tmp_path)
     code, report = lint(project, "--select", "BLD002,BLD005,DAT003", env=environ(tmp_path))
     assert report["diagnostics"] == [] and code == 0
+
+
+def test_a_declared_editable_path_is_named_and_reported_once(editables, tmp_path: Path) -> None:
+    venv, project, sources = editables
+    requirements = project / "requirements.txt"
+    requirements.write_text("requests>=2\n-e ../src/acme_utils\n")
+    try:
+        code, report = lint(project, "--prefix", str(venv), "--select", "LOC001,SRC002", env=environ(tmp_path),
+                            no_env=False)
+    finally:
+        requirements.unlink()
+    [acme] = _by_package(report, "LOC001")["acme-utils"]
+    assert (acme["path"], acme["line"], acme["column"]) == ("requirements.txt", 2, 4)
+    assert "SRC002" not in {d["code"] for d in report["diagnostics"]}  # LOC001 already says it, at that line
