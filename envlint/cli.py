@@ -151,7 +151,7 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
             raise ConfigError(f"--{opt} {value}: no such file or directory")
     config = load(root, cli_values, config_file=args.config, isolated=args.isolated,
                   paths=[p.resolve() for p in paths], python=args.python, prefix=args.prefix,
-                  inspect=args.inspect, no_env=args.no_env)
+                  inspect=args.inspect, no_env=args.no_env, want_anchors=args.format == "sarif")
     report = run(config)
     options = Options(quiet=args.quiet, statistics=args.statistics,
                       color={"auto": None, "always": True, "never": False}[args.color],

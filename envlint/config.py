@@ -156,6 +156,8 @@ class Config:
     resolver_timeout: float = 30.0
     resolver_max_rounds: int = 2000
     cache_dir: str | None = None
+    want_anchors: bool = False
+    """The reporter needs every declaration and the main dependency file (SARIF)."""
     # the process environment (so tests and pre-commit can pass their own)
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
 

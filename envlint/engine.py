@@ -93,7 +93,13 @@ def run(config: Config) -> Report:
                 ctx.skipped.append(Skipped(r.code, f"internal error: {type(exc).__name__}: {exc}"))
 
     diagnostics = [_to_diagnostic(config.root, r, f) for r, f in findings]
-    diagnostics = _point_at_declarations(ctx, diagnostics)
+    # Declarations are built before EL001 is collected, so a project file that does not parse while
+    # they are read is still reported; only built when a finding or the reporter needs them.
+    declared = None
+    if config.want_anchors or any(d.package and d.path is None for d in diagnostics):
+        declared = ctx.peek("declarations")
+    diagnostics = _point_at_declarations(config.root, declared, diagnostics)
+    anchors = _anchors(config.root, declared) if declared is not None else {}
     el001 = next((r for r in rules if r.code == INPUT_ERROR_CODE), None)
     if el001 is not None:
         for err in ctx.problems.errors:
@@ -118,17 +124,12 @@ def run(config: Config) -> Report:
         target=target.to_json() if target is not None else None,
         environment=location.to_json() if location is not None else None,
         environment_description=location.describe() if location is not None else None,
-        **_anchors(ctx),
+        **anchors,
     )
 
 
-def _anchors(ctx: Context) -> dict[str, Any]:
+def _anchors(root: Path, declared: Any) -> dict[str, Any]:
     """Where a finding without a project line can point (read by the SARIF reporter)."""
-    try:
-        declared = ctx.get("declarations")
-    except (FactUnavailable, KeyError):
-        return {}
-    root = ctx.config.root
     main = getattr(declared, "main_file", None)
     return {
         "main_file": relative_path(root, main) if main is not None else None,
@@ -160,19 +161,15 @@ def _to_diagnostic(root: Path, r: Rule, f: Finding) -> Diagnostic:
     )
 
 
-def _point_at_declarations(ctx: Context, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def _point_at_declarations(root: Path, declared: Any, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     """An environment finding about a distribution the project declares points at that declaration."""
-    if not any(d.package and d.path is None for d in diagnostics):
-        return diagnostics
-    try:
-        declared = ctx.get("declarations")
-    except (FactUnavailable, KeyError):
+    if not declared:
         return diagnostics
     out = []
     for d in diagnostics:
         where = declared.get(d.package) if d.package and d.path is None else None
         if where is not None:
-            d = Diagnostic(**{**d.__dict__, "path": relative_path(ctx.config.root, where.path),
+            d = Diagnostic(**{**d.__dict__, "path": relative_path(root, where.path),
                               "line": where.line, "column": where.column})
         out.append(d)
     return out
