@@ -14,6 +14,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,6 +24,10 @@ from envlint.cli import main
 REPO = Path(__file__).resolve().parent.parent
 
 
+#: One throwaway cache dir per test process: no test reads or fills the user's real index cache.
+TEST_CACHE_HOME = tempfile.mkdtemp(prefix="envlint-test-cache-")
+
+
 def clean_environ(**extra: str) -> dict[str, str]:
     """The process environment without anything that points pip/uv/envlint elsewhere."""
     env = {k: v for k, v in os.environ.items()
@@ -30,6 +35,7 @@ def clean_environ(**extra: str) -> dict[str, str]:
     env["PIP_CONFIG_FILE"] = os.devnull
     env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
     env["PIP_NO_INPUT"] = "1"
+    env["XDG_CACHE_HOME"] = TEST_CACHE_HOME
     env.update(extra)
     return env
 

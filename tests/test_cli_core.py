@@ -71,9 +71,9 @@ def test_exit_codes_fail_level_and_exit_zero(tmp_path: Path, conflict_venv: Path
 
 def test_select_ignore_most_specific_wins(tmp_path: Path, conflict_venv: Path) -> None:
     root = project(tmp_path, **{"pyproject.toml": "[tool.envlint]\nignore = ['PIN']\n"})
-    _, report = run_json(root, "--prefix", conflict_venv)
+    _, report = run_json(root, "--prefix", conflict_venv, "--offline")
     assert not find(report, "PIN001")
-    _, report = run_json(root, "--prefix", conflict_venv, "--extend-select", "PIN001")
+    _, report = run_json(root, "--prefix", conflict_venv, "--offline", "--extend-select", "PIN001")
     assert find(report, "PIN001")
 
 
