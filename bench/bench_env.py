@@ -62,7 +62,7 @@ def run(env: Path | None = None, repeat: int = 5) -> list[dict[str, object]]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         envlint = [sys.executable, "-m", "envlint", str(root), "--prefix", str(env), "--offline",
-                   "--cache-dir", str(root / "cache"), "--select", ENV_RULES, "--format", "json", "--isolated"]
+                   "--cache-dir", str(CACHE / "index-cache"), "--select", ENV_RULES, "--format", "json", "--isolated"]
         pip_check = [str(env / "bin" / "python"), "-m", "pip", "check"]
         measure(envlint, 1, root)  # warm the OS file cache for both
         measure(pip_check, 1, root)

@@ -35,6 +35,7 @@ a Docker image.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -43,10 +44,12 @@ from envlint.diagnostics import Finding, Severity
 from envlint.facts.elf import NativeLinks, binary_wheel_for, library_hint
 from envlint.facts.environment import Environment
 from envlint.facts.target import Target
-from envlint.index.fact import Index
 from envlint.index.installed import describe_target, index_installed
 from envlint.index.models import NO_COMPATIBLE_FILE, SDIST_ONLY, ProjectInfo
 from envlint.registry import rule
+
+if TYPE_CHECKING:
+    from envlint.index.fact import Index
 
 
 def external_libraries(native_links: NativeLinks, name: str) -> list[str]:

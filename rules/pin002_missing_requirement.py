@@ -87,7 +87,7 @@ def _missing(dist: Distribution, req: Requirement, target: Target, made: Mapping
 
 
 def _unknown_extras(dist: Distribution, req: Requirement, dep: Distribution) -> Iterator[Finding]:
-    known = set(dep.provides_extra)
+    known = set(dep.provides_extra) | dep.extras_in_requirements
     for r in dep.requires:
         if r.marker is not None:
             known.update(canonicalize_name(a or b) for a, b in _EXTRA.findall(str(r.marker)))

@@ -32,6 +32,7 @@ installer choose; then re-run envlint.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envlint.config import Config
 from envlint.diagnostics import Finding, Severity
@@ -39,10 +40,12 @@ from envlint.engine import relative_path
 from envlint.facts import FactUnavailable
 from envlint.facts.project_model import DeclaredRequirement, Project
 from envlint.facts.target import Target
-from envlint.index.fact import Index
 from envlint.index.installed import describe_target
 from envlint.index.resolver import explain, resolve
 from envlint.registry import rule
+
+if TYPE_CHECKING:
+    from envlint.index.fact import Index
 
 
 @rule(code="PIN003", name="unsolvable-requirements", severity=Severity.ERROR,

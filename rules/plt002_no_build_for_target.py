@@ -29,14 +29,17 @@ marker (`pywin32; sys_platform == "win32"`) and install the cross-platform distr
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Finding, Severity
 from envlint.facts.environment import Environment
 from envlint.facts.target import Target
-from envlint.index.fact import Index
 from envlint.index.installed import describe_target, index_installed, is_platform_specific
 from envlint.index.models import NO_COMPATIBLE_FILE
 from envlint.registry import rule
+
+if TYPE_CHECKING:
+    from envlint.index.fact import Index
 
 
 @rule(code="PLT002", name="no-build-for-target", severity=Severity.ERROR,

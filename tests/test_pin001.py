@@ -33,3 +33,21 @@ def test_consistent_twin_is_clean(tmp_path: Path, wheelhouse: Path) -> None:
     code, report = run_json(tmp_path, "--prefix", venv, "--select", "PIN001")
     assert code == 0
     assert report["diagnostics"] == []
+
+
+def test_requirement_behind_an_extra_counts_only_when_an_installed_dist_requests_it(tmp_path: Path,
+                                                                                     wheelhouse: Path) -> None:
+    make_wheel(wheelhouse, "numpy", "1.0")
+    make_wheel(wheelhouse, "dask", "2022.1.0", extras=["array", "test"],
+               requires=['numpy>=1.18; extra == "array"', 'pytest>=9000; extra == "test"'])
+    make_wheel(wheelhouse, "distributed", "2022.1.0", requires=["dask[array]==2022.1.0"])
+    venv = make_venv(tmp_path / "venv")
+    pip_install(venv, "numpy", "dask", find_links=wheelhouse)
+    # nobody requests dask[array] yet: numpy 1.0 is fine
+    _, report = run_json(tmp_path, "--prefix", venv, "--select", "PIN001,PIN002")
+    assert report["diagnostics"] == []
+    pip_install(venv, "distributed", find_links=wheelhouse)
+    _, report = run_json(tmp_path, "--prefix", venv, "--select", "PIN001,PIN002")
+    [diag] = find(report, "PIN001")
+    assert diag["package"] == "numpy" and 'dask 2022.1.0 requires numpy>=1.18; extra == "array"' in diag["message"]
+    assert not find(report, "PIN002")  # pytest stays behind the [test] extra nobody asked for

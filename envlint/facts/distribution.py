@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from packaging.requirements import Requirement
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 #: Suffixes of compiled extension modules and shared libraries.
@@ -33,6 +37,11 @@ class Distribution:
     parsed_version: Version | None
     """None when the version is not PEP 440 (reported as EL001)."""
     requires: tuple[Requirement, ...] = ()
+    """Parsed requirements, except those that apply only with one extra (see ``extra_requires``)."""
+    extra_requires: tuple[tuple[str, str], ...] = ()
+    """(canonical extra, raw Requires-Dist) of requirements whose marker is just ``extra == "x"``
+    (possibly ``and``-ed with more): parsed only when something requests that extra, because most
+    Requires-Dist lines of a large environment belong to extras nobody installed."""
     requires_python: str | None = None
     provides_extra: frozenset[str] = frozenset()
     """Canonicalized extra names."""
@@ -58,6 +67,26 @@ class Distribution:
     requested: bool | None = None
     has_wheel_file: bool = False
     notes: tuple[str, ...] = field(default=())
+
+    # -- requirements -------------------------------------------------------------------------
+    def requirements(self, extras: frozenset[str] | set[str] = frozenset()) -> Iterator[Requirement]:
+        """The requirements that can apply when ``extras`` are requested (markers still to evaluate)."""
+        yield from self.requires
+        for extra, raw in self.extra_requires:
+            if extra in extras:
+                try:
+                    yield parse_requirement(raw)
+                except InvalidRequirement:
+                    continue
+
+    @property
+    def all_requires(self) -> tuple[Requirement, ...]:
+        return tuple(self.requirements(self.extras_in_requirements))
+
+    @property
+    def extras_in_requirements(self) -> frozenset[str]:
+        """Extras named by deferred requirements (a dist may use an extra it never declared)."""
+        return frozenset(e for e, _ in self.extra_requires)
 
     # -- provenance ---------------------------------------------------------------------------
     @property
@@ -106,3 +135,24 @@ class Distribution:
 def _is_local_platform_tag(tag: str) -> bool:
     plat = tag.rsplit("-", 1)[-1]
     return plat.startswith("linux_") or plat in ("linux",)
+
+
+@functools.lru_cache(maxsize=None)
+def parse_requirement(raw: str) -> Requirement:
+    """Parse a requirement string once per run (the same strings recur across distributions)."""
+    return Requirement(raw)
+
+
+_ONLY_EXTRA = re.compile(r"""\bextra\s*==\s*(['"])([^'"]+)\1""")
+
+
+def deferred_extra(raw: str) -> str | None:
+    """The extra a Requires-Dist string applies to, when its marker can hold only for that extra."""
+    _, sep, marker = raw.partition(";")
+    if not sep or " or " in marker or "extra" not in marker:
+        return None
+    found = _ONLY_EXTRA.findall(marker)
+    if len(found) != 1 or marker.count("extra") != 1:
+        return None
+    return canonicalize_name(found[0][1])
+

@@ -7,7 +7,6 @@ Mirrors ``site.addsitedir()`` without executing anything: site dirs, then the *p
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import os
@@ -22,7 +21,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from envlint.diagnostics import Problems
-from envlint.facts.distribution import NATIVE_SUFFIXES, CondaRecord, Distribution
+from envlint.facts.distribution import NATIVE_SUFFIXES, CondaRecord, Distribution, deferred_extra, parse_requirement
 from envlint.facts.locate import EnvLocation
 
 if TYPE_CHECKING:
@@ -206,7 +205,12 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
     if kind == "egg-info" and not raw_reqs and meta_dir.is_dir():
         raw_reqs = _egg_requires(_read_text(meta_dir / "requires.txt", problems, canonical) or "")
     requires = []
+    deferred = []
     for raw in raw_reqs:
+        extra = deferred_extra(raw)
+        if extra is not None:
+            deferred.append((extra, raw))
+            continue
         try:
             requires.append(parse_requirement(raw))
         except InvalidRequirement as exc:
@@ -275,7 +279,7 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
         owner = conda.get(rel) if rel else None
     return Distribution(
         name=name, canonical_name=canonical, version=version, parsed_version=parsed,
-        requires=tuple(requires),
+        requires=tuple(requires), extra_requires=tuple(deferred),
         requires_python=check_requires_python((headers.get("Requires-Python") or "").strip(), meta_file, problems,
                                               canonical),
         provides_extra=provides, installer=installer, wheel_tags=wheel_tags, root_is_purelib=purelib,
@@ -329,12 +333,6 @@ def _is_within(path: Path, parent: Path) -> bool:
         return True
     except ValueError:
         return False
-
-
-@functools.lru_cache(maxsize=None)
-def parse_requirement(raw: str) -> Requirement:
-    """Parse a requirement string once per run (the same strings recur across distributions)."""
-    return Requirement(raw)
 
 
 def _is_native(path: str) -> bool:

@@ -24,7 +24,7 @@ def requested_extras(environment: Environment, target: Target) -> dict[str, set[
         changed = False
         for dist in environment.distributions:
             own = extras.get(dist.canonical_name, set())
-            for req in dist.requires:
+            for req in dist.requirements(own):
                 if not req.extras or not target.marker_applies(req.marker, own):
                     continue
                 wanted = {canonicalize_name(e) for e in req.extras}
@@ -39,6 +39,6 @@ def applicable_requirements(environment: Environment, target: Target) -> Iterato
     extras = requested_extras(environment, target)
     for dist in environment.distributions:
         own = extras.get(dist.canonical_name, set())
-        for req in dist.requires:
+        for req in dist.requirements(own):
             if target.marker_applies(req.marker, own):
                 yield dist, req

@@ -64,6 +64,14 @@ class _Unreachable(Exception):
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
 
 
+def _has_entries(cache_dir: Path) -> bool:
+    """Does the cache directory hold any cached response (anything but our own small memo files)?"""
+    try:
+        return any(not p.name.endswith(".txt") for p in cache_dir.iterdir())
+    except OSError:
+        return False
+
+
 def _short(exc: BaseException) -> str:
     """The useful words of a requests/urllib3/parser exception, on one line."""
     text = str(exc)
@@ -205,6 +213,12 @@ class IndexClient:
         wanted = sorted({canonicalize_name(n) for n in names})
         with self._lock:
             todo = [n for n in wanted if n not in self._pages]
+        if todo and self.offline and not _has_entries(self.cache_dir):
+            # Offline with nothing cached: every look-up is a miss; say so without loading the client.
+            with self._lock:
+                for name in todo:
+                    self._pages.setdefault(name, Failure("offline, and not in the index cache"))
+            todo = []
         if todo:
             limit = time.monotonic() + self.budget
             limit = min(limit, deadline) if deadline is not None else limit

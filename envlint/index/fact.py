@@ -8,6 +8,7 @@ a timeout or an offline cache miss for "not on the index".
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Iterable
@@ -18,13 +19,15 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from envlint.diagnostics import Skipped
-from envlint.index.cache import default_cache_dir
-from envlint.index.client import MAX_DOWNLOAD, Failure, IndexClient, metadata_url
 from envlint.index.metadata import DistMetadata, build_requires_from_sdist, metadata_from_wheel, parse_metadata
 from envlint.index.models import IndexFile, ProjectInfo
 
 if TYPE_CHECKING:
     from envlint.facts import Context
+    from envlint.index.client import IndexClient
+
+# requests and CacheControl (~0.15 s to import) load only when a run builds the index fact, not
+# whenever a rule module that mentions the index is imported.
 
 
 class LookupFailed(Exception):
@@ -36,9 +39,29 @@ class LookupFailed(Exception):
         self.reason = reason
 
 
-def pypi_endpoint() -> str:
+def pypi_endpoint(cache_dir: Path | None = None) -> str:
+    """PyPI's Simple API endpoint: pypi-simple's ``PYPI_SIMPLE_ENDPOINT`` constant.
+
+    Importing pypi-simple costs a third of a second (pydantic, BeautifulSoup), which a run that
+    decodes JSON pages or works offline never needs otherwise; so the constant's value is remembered
+    in the cache dir the first time it is read.
+    """
+    memo = cache_dir / "pypi-simple-endpoint.txt" if cache_dir is not None else None
+    if memo is not None and "pypi_simple" not in sys.modules:
+        try:
+            value = memo.read_text(encoding="utf-8").strip()
+        except OSError:
+            value = ""
+        if value.startswith(("https://", "http://")):
+            return value
     from pypi_simple import PYPI_SIMPLE_ENDPOINT
 
+    if memo is not None:
+        try:
+            memo.parent.mkdir(parents=True, exist_ok=True)
+            memo.write_text(PYPI_SIMPLE_ENDPOINT, encoding="utf-8")
+        except OSError:
+            pass
     return PYPI_SIMPLE_ENDPOINT
 
 
@@ -70,6 +93,8 @@ class Index:
     def project_pages(self, names: Iterable[str], *, deadline: float | None = None) -> dict[str, ProjectInfo | None]:
         """canonical name -> its page (``exists`` False for "no such project"), or None when the
         look-up failed (then a skipped entry says why)."""
+        from envlint.index.client import Failure
+
         out: dict[str, ProjectInfo | None] = {}
         for name, value in self.client.pages(names, deadline=deadline).items():
             if isinstance(value, Failure):
@@ -90,6 +115,8 @@ class Index:
         None when it cannot be known without building (an sdist without a metadata file). Raises
         :class:`LookupFailed` when the index did not answer.
         """
+        from envlint.index.client import Failure, metadata_url
+
         if file.url in self._metadata:
             return self._metadata[file.url]
         result: DistMetadata | None = None
@@ -113,6 +140,8 @@ class Index:
 
     def prefetch_metadata(self, files: Iterable[IndexFile], *, deadline: float | None = None) -> None:
         """Fetch PEP 658 metadata files concurrently so that later :meth:`metadata` calls are local."""
+        from envlint.index.client import metadata_url
+
         wanted = [f for f in files if f.has_metadata and f.url not in self._metadata]
         if not wanted:
             return
@@ -129,6 +158,8 @@ class Index:
                             deadline: float | None = None) -> dict[str, tuple[Requirement, ...] | None]:
         """``[build-system] requires`` of sdists (``(project, file)`` pairs), read from the archives,
         downloaded concurrently; by file URL, None when unknown (too large, unreadable, failed)."""
+        from envlint.index.client import MAX_DOWNLOAD, Failure
+
         items = {f.url: (project, f) for project, f in sdists}
         todo = [(url, f.filename, f.digests) for url, (_, f) in sorted(items.items())
                 if url not in self._build_requires and (f.size is None or f.size <= MAX_DOWNLOAD)]
@@ -145,12 +176,16 @@ class Index:
 
 
 def build(ctx: Context) -> Index:
+    from envlint.index.cache import default_cache_dir
+    from envlint.index.client import IndexClient
+
     config = ctx.config
-    endpoint = config.index_url or pypi_endpoint()
     cache_dir = Path(config.cache_dir).expanduser() if config.cache_dir else default_cache_dir()
+    pypi = pypi_endpoint(cache_dir)
+    endpoint = config.index_url or pypi
     client = IndexClient(endpoint, cache_dir=cache_dir, offline=config.offline, timeout=config.timeout,
                          retries=config.retries)
-    is_pypi = endpoint.rstrip("/") == pypi_endpoint().rstrip("/")
+    is_pypi = endpoint.rstrip("/") == pypi.rstrip("/")
     return Index(client, ctx.skipped, is_pypi=is_pypi)
 
 

@@ -97,11 +97,39 @@ def render(report: Report, stream: IO[str], options: Options) -> None:
         console.print(Text(f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}).", style="bold"))
     else:
         console.print(Text("All checks passed.", style="bold green"))
-    for s in report.skipped:
-        console.print(Text("Skipped ", style="dim") + Text(clean(s.what)) + Text(": ") + Text(clean(s.reason)))
+    for what, reason in _grouped_skips(report.skipped):
+        console.print(Text("Skipped ", style="dim") + Text(clean(what)) + Text(": ") + Text(clean(reason)))
     if report.environment_description:
         console.print(Text("Environment: ", style="dim") + Text(clean(report.environment_description)))
     if report.target:
         t = report.target
         console.print(Text("Target: ", style="dim") + Text(clean(f"{t['platform']}, CPython {t['python']} "
                                                                   f"({t['python_source']}), glibc {t['worker_glibc']}")))
+
+
+def _grouped_skips(skipped: list) -> list[tuple[str, str]]:
+    """One line per reason for per-package look-ups ("index: dask"), so 200 offline misses read as one."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    lines: list[tuple[str, str]] = []
+    for s in skipped:
+        kind, sep, name = s.what.partition(": ")
+        if sep and " " not in name and kind in ("index",):
+            key = (kind, s.reason)
+            if key not in groups:
+                groups[key] = []
+                lines.append((f"\0{kind}", s.reason))
+            groups[key].append(name)
+        else:
+            lines.append((s.what, s.reason))
+    out = []
+    for what, reason in lines:
+        if what.startswith("\0"):
+            kind = what[1:]
+            names = groups[(kind, reason)]
+            if len(names) == 1:
+                what = f"{kind}: {names[0]}"
+            else:
+                shown = ", ".join(names[:5]) + (f", ... ({len(names)} packages)" if len(names) > 5 else "")
+                what = f"{kind}: {shown}"
+        out.append((what, reason))
+    return out
