@@ -9,6 +9,8 @@ build code. A venv with ruff and fawltydeps is made beside it. Then, in one run 
 - `ruff check --select F401` (Rust, every file parsed; the bar),
 - envlint `--select DAT --no-env` cold (no .envlint_cache/), cold with one process, and warm,
 - fawltydeps `--list-imports` (parses every file in Python; once, it is slow),
+- envlint with the same options on an empty directory: the start-up floor (interpreter, imports of
+  every rule module) that every envlint run pays,
 
 timed as whole commands (interpreter start-up included), median of --repeat runs, with the
 children's CPU time. Targets: envlint cold within 5x ruff; warm under 10 % of cold.
@@ -24,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -143,6 +146,9 @@ def run(repeat: int = 3, fawltydeps: bool = True, tree: Path | None = None) -> l
     ]
     series(envlint, tree, env, 1, before=drop_cache)  # fill the cache
     results.append(("envlint --select DAT (warm)", series(envlint, tree, env, repeat)))
+    with tempfile.TemporaryDirectory() as empty:
+        floor = [*envlint[:3], empty, *envlint[4:]]
+        results.append(("envlint start-up floor (empty dir)", series(floor, Path(empty), env, repeat)))
     if fawltydeps and tools.get("fawltydeps"):
         fd = [str(tools["fawltydeps"]), "--list-imports", "--code", str(tree)]
         results.append(("fawltydeps --list-imports", series(fd, tree, env, 1)))
@@ -163,6 +169,7 @@ def verdicts(rows: list[dict[str, object]]) -> list[str]:
     by_tool = {str(r["tool"]): r for r in rows}
     cold = by_tool.get("envlint --select DAT (cold)")
     warm = by_tool.get("envlint --select DAT (warm)")
+    floor = by_tool.get("envlint start-up floor (empty dir)")
     out = []
     if cold:
         ok = float(cold["x_ruff"]) <= 5  # type: ignore[arg-type]
@@ -170,6 +177,10 @@ def verdicts(rows: list[dict[str, object]]) -> list[str]:
     if warm:
         ok = float(warm["pct_of_cold"]) < 10  # type: ignore[arg-type]
         out.append(f"target warm < 10% of cold: {warm['pct_of_cold']}% -> {'met' if ok else 'MISSED'}")
+        if floor and cold:
+            scan = float(warm["median_s"]) - float(floor["median_s"])  # type: ignore[arg-type]
+            out.append(f"warm scan beyond start-up: {scan:.3f} s = "
+                       f"{100 * scan / float(cold['median_s']):.1f}% of cold")  # type: ignore[arg-type]
     return out
 
 

@@ -10,6 +10,7 @@ cannot be listed is an EL001 problem; the walk goes on.
 
 from __future__ import annotations
 
+import operator
 import os
 import stat
 from collections.abc import Iterable
@@ -34,6 +35,7 @@ BUILD_DIRS = frozenset({"build", "dist"})
 #: A directory holding one of these is an environment, not project code.
 ENV_MARKERS = frozenset({"pyvenv.cfg", "conda-meta"})
 MAX_DEPTH = 40
+_NAME = operator.attrgetter("name")
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,8 @@ class _Walk:
             self.ctx.problems.add(path, reason)
 
     def ignored(self, rel: str, is_dir: bool, stack: list[_Ignore]) -> bool:
+        if not stack and self.exclude is None:
+            return False
         if self.exclude is not None and self.exclude.verdict(rel, is_dir):
             return True
         for ignore in reversed(stack):  # the deepest .gitignore decides first, as in git
@@ -109,7 +113,7 @@ class _Walk:
             return
         try:
             with os.scandir(directory) as it:
-                entries = sorted(it, key=lambda e: e.name)
+                entries = sorted(it, key=_NAME)
         except OSError as exc:
             self.problem(Path(directory), f"cannot list directory: {exc.strerror or exc}")
             return
