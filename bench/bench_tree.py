@@ -157,7 +157,8 @@ def run(repeat: int = 3, fawltydeps: bool = True, tree: Path | None = None) -> l
     rows: list[dict[str, object]] = []
     for tool, r in results:
         rows.append({
-            "benchmark": "source tree", "tool": tool, "files": files, "lines": lines,
+            "benchmark": "source tree", "tool": tool,
+            "files": 0 if "empty dir" in tool else files, "lines": 0 if "empty dir" in tool else lines,
             "median_s": round(r["median_s"], 3), "best_s": round(r["best_s"], 3), "cpu_s": round(r["cpu_s"], 3),
             "x_ruff": round(r["median_s"] / ruff_s, 2),
             "pct_of_cold": round(100 * r["median_s"] / cold_s, 1) if tool.startswith("envlint") else None,
