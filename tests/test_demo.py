@@ -28,3 +28,10 @@ def test_demo_text_output_names_environment_and_target() -> None:
     assert "requirements.txt:3:1: PIN001 [error] distributed 2022.5.1 requires dask==2022.05.1" in out
     assert "Environment: pip inspect report" in out and "(found via --inspect)" in out
     assert "Target: linux_x86_64, CPython 3.10.14 (environment)" in out
+
+
+def test_snapshot_source_trees_from_another_machine_are_skipped_not_errors() -> None:
+    _, report = run_json(DEMO, "--inspect", DEMO / "laptop-inspect.json", "--offline")
+    assert not [d for d in report["diagnostics"] if d["code"] == "BLD002"]
+    [skip] = [s for s in report["skipped"] if s["what"] == "local package /Users/alex/src/acme-utils"]
+    assert "not on this machine" in skip["reason"]

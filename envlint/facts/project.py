@@ -83,7 +83,13 @@ def build(ctx: Context) -> Project:
             cache["map"] = from_environment(environment)
         return cache["map"]
 
+    snapshot = location is not None and location.kind == "inspect"
     for origin, path, dist in local_packages.discover(root, source, environment):
+        if snapshot and origin != "project" and not path.is_dir():
+            # A pip inspect report taken on another machine names source trees that are not here.
+            ctx.skipped.append(Skipped(f"local package {path}", "named by the pip inspect report but not on this "
+                                       "machine; run envlint where the environment lives to check that it builds"))
+            continue
         try:
             project.local_packages.append(local_packages.analyse(
                 origin, path, dist, source if origin == "project" else None, environment, target, import_map,
