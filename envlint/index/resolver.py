@@ -270,7 +270,8 @@ def resolve(declared: Iterable[DeclaredRequirement], target: Target, index: Inde
     except ResolutionTooDeep:
         return Outcome("undecided", reason=f"could not decide in {max_rounds} rounds (resolver-max-rounds)")
     except LookupFailed as exc:
-        return Outcome("undecided", reason=f"could not decide: the index did not answer for {exc.name}")
+        return Outcome("undecided", reason=f"could not decide: the index look-up for {exc.name} failed "
+                                            "(the 'index' skipped lines say why)")
     except ResolutionImpossible as exc:
         return Outcome("conflict", _conflict(provider, exc.causes), unknown=tuple(sorted(provider.unknown)))
     return Outcome("ok", unknown=tuple(sorted(provider.unknown)))
