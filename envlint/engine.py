@@ -51,15 +51,14 @@ def _specificity(code: str, selectors: list[str]) -> int:
 
 
 def enabled_rules(config: Config, rules: list[Rule] | None = None) -> list[Rule]:
-    rules = all_rules() if rules is None else rules
     select = config.select if config.select is not None else ["ALL"]
-    chosen = []
-    for r in rules:
-        on = max(_specificity(r.code, select), _specificity(r.code, config.extend_select))
-        off = _specificity(r.code, config.ignore)
-        if on >= 0 and on > off:
-            chosen.append(r)
-    return chosen
+
+    def enabled(code: str) -> bool:
+        on = max(_specificity(code, select), _specificity(code, config.extend_select))
+        return on >= 0 and on > _specificity(code, config.ignore)
+
+    rules = all_rules(enabled) if rules is None else rules
+    return [r for r in rules if enabled(r.code)]
 
 
 def run(config: Config) -> Report:

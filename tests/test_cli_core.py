@@ -209,3 +209,22 @@ def test_broken_pyproject_with_envlint_settings_is_a_config_error(tmp_path: Path
     root = project(tmp_path, **{"pyproject.toml": "[tool.envlint]\nselect = [\n"})
     proc = run_cli_subprocess(root, "--no-env")
     assert proc.returncode == 2 and "pyproject.toml" in proc.stderr
+
+
+def test_every_rule_module_is_named_for_its_code() -> None:
+    """--select imports only matching modules, found by file name: a module must start with its code."""
+    import importlib
+    import pkgutil
+
+    import envlint.rules as package
+    from envlint.registry import all_rules
+
+    rules = {r.code: r for r in all_rules()}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"envlint.rules.{info.name}")
+        code = info.name.split("_", 1)[0].upper()
+        assert code in rules, info.name
+        assert any(c.fn.__module__ == module.__name__ for c in rules[code].checks), info.name
+    assert [r.code for r in all_rules(lambda c: c.startswith("DAT"))] == ["DAT001", "DAT002", "DAT003"]
