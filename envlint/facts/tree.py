@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import operator
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,6 +61,9 @@ class ProjectTree:
         return self.root / rel
 
 
+_NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+
+
 @dataclass(frozen=True)
 class _Ignore:
     """One ignore file's patterns and how to turn a root-relative path into one relative to it."""
@@ -69,6 +74,19 @@ class _Ignore:
     strip: str = ""
     """Removed from the front of the root-relative path (for ignore files below the root)."""
 
+    @cached_property
+    def _any(self) -> re.Pattern[str] | None:
+        """One regex matching whatever any pattern matches: most paths match none, and one search
+        per path is far cheaper than one per pattern (the walk asks for every file of the tree)."""
+        parts = [p.regex.pattern for p in self.spec.patterns
+                 if p.include is not None and isinstance(getattr(p, "regex", None), re.Pattern)]
+        if len(parts) != sum(1 for p in self.spec.patterns if p.include is not None):
+            return None
+        try:
+            return re.compile("|".join(f"(?:{_NAMED_GROUP.sub('(?:', part)})" for part in parts))
+        except re.error:
+            return None
+
     def verdict(self, rel: str, is_dir: bool) -> bool | None:
         """True: ignored, False: re-included by a ``!`` pattern, None: no pattern matches."""
         if self.strip:
@@ -76,6 +94,9 @@ class _Ignore:
                 return None
             rel = rel[len(self.strip):]
         path = self.prefix + rel + ("/" if is_dir else "")
+        quick = self._any
+        if quick is not None and quick.search(path) is None:
+            return None
         for pattern in reversed(self.spec.patterns):
             if pattern.include is not None and pattern.match_file(path) is not None:
                 return bool(pattern.include)
