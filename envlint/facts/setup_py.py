@@ -115,7 +115,7 @@ def parse(path: Path, text: str) -> SetupPy:
     result = SetupPy(path)
     try:
         module = cst.parse_module(text)
-    except cst.ParserSyntaxError as exc:
+    except (cst.ParserSyntaxError, SyntaxError) as exc:  # libcst's CSTValidationError is a SyntaxError
         result.error = _syntax_error(text, exc)
         return result
     except (RecursionError, MemoryError) as exc:  # pathological input
@@ -123,9 +123,12 @@ def parse(path: Path, text: str) -> SetupPy:
         return result
     from libcst.metadata import MetadataWrapper, PositionProvider
 
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    _Collector(result, positions).collect(wrapper.module)
+    try:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        positions = wrapper.resolve(PositionProvider)
+        _Collector(result, positions).collect(wrapper.module)
+    except RecursionError:  # valid Python nested deeper than libcst's tree walk can follow
+        result.error = ("nested too deeply to read statically", None, None)
     return result
 
 
@@ -140,8 +143,8 @@ def _syntax_error(text: str, exc: Any) -> tuple[str, int | None, int | None]:
         return (f"does not parse as Python 3: {err.msg or 'invalid syntax'}", err.lineno, err.offset)
     except (ValueError, RecursionError, MemoryError):
         pass
-    m = _LIBCST_AT.search(str(exc.message))
-    line = int(m.group(1)) if m else exc.raw_line
+    m = _LIBCST_AT.search(str(getattr(exc, "message", exc)))
+    line = int(m.group(1)) if m else getattr(exc, "raw_line", None)
     return ("does not parse as Python 3: invalid syntax", line, None)
 
 
@@ -341,7 +344,14 @@ class _Collector:
         import libcst as cst
 
         if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = node.evaluated_value
+            try:
+                value = node.evaluated_value
+            except (SyntaxError, ValueError, TypeError) as exc:  # "\N{NOPE}": libcst parses what Python rejects
+                where = self.pos(node)
+                if self.result.error is None:
+                    self.result.error = (f"does not parse as Python 3: {getattr(exc, 'msg', None) or exc}",
+                                         where.line, where.column)
+                return DYNAMIC
             return value.decode("latin-1") if isinstance(value, bytes) else (value if value is not None else DYNAMIC)
         if isinstance(node, (cst.Integer, cst.Float)):
             return node.evaluated_value
