@@ -13,7 +13,7 @@ from envlint.facts import pyproject as pyproject_mod
 from envlint.facts import setup_cfg as setup_cfg_mod
 from envlint.facts import setup_py as setup_py_mod
 from envlint.facts.project_model import BuildProblem, Position
-from envlint.facts.source_text import read_text
+from envlint.facts.source_text import not_a_file, read_text
 
 #: build-backend module -> the family whose file selection envlint predicts.
 BACKEND_FAMILIES = {
@@ -117,6 +117,10 @@ class PackageSource:
 
 def load(root: Path, problems: Problems, package: str | None = None) -> PackageSource:
     source = PackageSource(root)
+    for name in ("pyproject.toml", "setup.cfg", "setup.py"):
+        why = not_a_file(root / name)
+        if why is not None:  # pip skips it, then fails for want of build files: say why it is not read
+            problems.add(root / name, why, package=package)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         source.pyproject = pyproject_mod.load(pyproject, problems)
@@ -136,12 +140,13 @@ def load(root: Path, problems: Problems, package: str | None = None) -> PackageS
             if parsed.error is not None:
                 message, line, column = parsed.error
                 problems.add(setup_py, message, line=line, column=column, package=package)
-                hint = " (Python 2 syntax?)" if _looks_like_python2(text) else ""
-                source.problems.append(BuildProblem(
-                    f"setup.py does not parse as Python 3{hint}: {message.removeprefix('does not parse as Python 3: ')}",
-                    Position(setup_py, line, column),
-                    "port setup.py to Python 3 (the build runs it with the workers' Python 3), or replace it "
-                    "with a [project] table in pyproject.toml"))
+                if message.startswith("does not parse"):  # not when it is only too deeply nested to read
+                    hint = " (Python 2 syntax?)" if _looks_like_python2(text) else ""
+                    source.problems.append(BuildProblem(
+                        f"setup.py does not parse as Python 3{hint}: {message.removeprefix('does not parse as Python 3: ')}",
+                        Position(setup_py, line, column),
+                        "port setup.py to Python 3 (the build runs it with the workers' Python 3), or replace it "
+                        "with a [project] table in pyproject.toml"))
     return source
 
 

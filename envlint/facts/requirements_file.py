@@ -21,7 +21,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from envlint.diagnostics import Problems
 from envlint.facts.project_model import DeclaredRequirement, Position
-from envlint.facts.source_text import read_text
+from envlint.facts.source_text import not_a_file, read_text
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
@@ -232,8 +232,9 @@ class _Reader:
                               line=where.line)
             return
         if not nested.is_file():
-            self.problems.add(path, f"requirements file {value!r} does not exist", line=where.line,
-                              column=where.column)
+            why = not_a_file(nested)
+            self.problems.add(path, f"requirements file {value!r} {f'is {why}' if why else 'does not exist'}",
+                              line=where.line, column=where.column)
             return
         self.read(nested, constraint=constraint, depth=depth + 1)
 

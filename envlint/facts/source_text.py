@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 from envlint.diagnostics import Problems
@@ -16,19 +19,30 @@ def read_text(path: Path, problems: Problems | None, limit: int = MAX_CONFIG_BYT
               package: str | None = None) -> str | None:
     """The file's text (UTF-8, BOM removed), or None when it is missing, too large or unreadable.
 
-    Missing files are silent; the other cases are recorded in ``problems`` (when given).
+    Missing files and directories are silent; the other cases are recorded in ``problems`` (when
+    given). A FIFO, socket or device is never read (opened without blocking, then refused).
     """
     try:
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except (FileNotFoundError, IsADirectoryError, ValueError):  # ValueError: a NUL byte in the name
         return None
     except OSError as exc:
         if problems is not None:
             problems.add(path, f"cannot read: {exc.strerror or exc}", package=package)
         return None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if problems is not None and not stat.S_ISDIR(mode):
+            problems.add(path, f"{_kind(mode)}, not a regular file; not read", package=package)
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            if problems is not None:
+                problems.add(path, f"cannot read: {exc.strerror or exc}", package=package)
+            return None
     if len(data) > limit:
         if problems is not None:
             problems.add(path, f"larger than {limit // 1024} KB; not read", package=package)
@@ -42,3 +56,32 @@ def read_text(path: Path, problems: Problems | None, limit: int = MAX_CONFIG_BYT
             line = data[: exc.start].count(b"\n") + 1
             problems.add(path, f"not UTF-8 ({exc.reason} at byte {exc.start})", line=line, package=package)
         return data.decode("utf-8", errors="replace")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why ``path``, which exists by name, cannot be read as a file; None when it is one (or absent).
+
+    For the files a build reads by name (pyproject.toml, setup.py, a nested requirements file):
+    a directory, a dangling symlink or a symlink loop there is a mistake worth an EL001.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "a symbolic link to a missing file" if os.path.islink(path) else None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        return f"unreadable ({exc.strerror or exc})"
+    except ValueError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    return "a directory, not a file" if stat.S_ISDIR(mode) else f"{_kind(mode)}, not a regular file; not read"
