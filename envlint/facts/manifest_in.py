@@ -39,9 +39,15 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
                 i += 1
             else:
                 body = pattern[i + 1:end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append(f"[{body}]")
+                negate = body.startswith("!")
+                # Inside a class only ``-`` ranges are special, as in fnmatch: escape what re would read.
+                body = re.sub(r"([\\&~|\[^])", r"\\\1", body[1:] if negate else body)
+                group = f"[{'^' if negate else ''}{body}]"
+                try:
+                    re.compile(group)
+                except re.error:  # an empty class or range ([z-a], [!]) matches nothing, as in fnmatch
+                    group = "(?!)"
+                out.append(group)
                 i = end + 1
         else:
             out.append(re.escape(ch))
