@@ -251,7 +251,11 @@ def _from_record(rec: Any, base_url: str | None) -> IndexFile | None:
     # PEP 714 renamed dist-info-metadata to core-metadata; indexes may still send the old key.
     metadata = rec.get("core-metadata", rec.get("dist-info-metadata", False))
     size = rec.get("size")
-    return index_file(filename, urljoin(base_url, url) if base_url else url,
+    try:
+        url = urljoin(base_url, url) if base_url else url
+    except ValueError:  # "http://[oops": no installer can fetch it either
+        return None
+    return index_file(filename, url,
                       requires_python=requires_python if isinstance(requires_python, str) else None,
                       yanked=bool(yanked), yanked_reason=yanked if isinstance(yanked, str) else None,
                       has_metadata=bool(metadata),
