@@ -43,7 +43,10 @@ def _kind(url: str) -> str:
     lower = url.lower()
     if lower.startswith(_VCS) or (lower.startswith("git@") or lower.endswith(".git")):
         return "vcs"
-    path = urlsplit(url).path if "://" in url else url
+    try:
+        path = urlsplit(url).path if "://" in url else url
+    except ValueError:  # "https://[oops/x.tar.gz": still a direct reference, of an unknown kind
+        path = url
     if path.lower().split("#", 1)[0].endswith(_ARCHIVES):
         return "archive"
     if "://" in url and not lower.startswith("file:"):

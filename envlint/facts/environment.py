@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -234,6 +235,7 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
                 direct_url = json.loads(du)
                 if not isinstance(direct_url, dict) or not isinstance(direct_url.get("url"), str):
                     raise ValueError("expected an object with a 'url' string")
+                urlsplit(direct_url["url"])  # ValueError for what is not a URL ("https://[oops")
             except ValueError as exc:
                 problems.add(meta_dir / "direct_url.json", f"malformed direct_url.json: {exc}", package=canonical)
                 direct_url = None
@@ -343,10 +345,14 @@ def _is_native(path: str) -> bool:
 def _file_url_path(url: str) -> Path | None:
     from urllib.parse import unquote, urlparse
 
-    parsed = urlparse(url)
-    if parsed.scheme != "file":
+    try:
+        parsed = urlparse(url)
+    except ValueError:  # "file://[x": not a URL pip could have written
         return None
-    return Path(unquote(parsed.path))
+    path = unquote(parsed.path)
+    if parsed.scheme != "file" or "\x00" in path:  # no directory has a NUL byte in its name
+        return None
+    return Path(path)
 
 
 def _parse_wheel(text: str) -> tuple[tuple[str, ...], bool | None, bool]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -46,6 +47,13 @@ def _list(meta: dict, key: str, report: Path, name: str, canonical: str, problem
     return []
 
 
+def _is_url(value: object) -> bool:
+    try:
+        return isinstance(value, str) and urlsplit(value) is not None
+    except ValueError:  # "https://[oops"
+        return False
+
+
 def read_report(location: EnvLocation, problems: Problems) -> Environment:
     report = location.path
     data = _load(report)
@@ -74,7 +82,7 @@ def read_report(location: EnvLocation, problems: Problems) -> Environment:
                 problems.add(report, f"{name}: invalid requirement {raw!r}: {str(exc).splitlines()[0]}",
                              package=canonical)
         direct_url = item.get("direct_url") if isinstance(item.get("direct_url"), dict) else None
-        if direct_url is not None and not isinstance(direct_url.get("url"), str):
+        if direct_url is not None and not _is_url(direct_url.get("url")):
             problems.add(report, f"{name}: direct_url without a 'url' string", package=canonical)
             direct_url = None
         dir_info = (direct_url or {}).get("dir_info")
