@@ -416,17 +416,43 @@ def _short(node: ast.AST) -> str:
 
 def scan_python(data: bytes, table: ReaderTable, lines: list[int] | None = None) -> ScanResult:
     """Reader calls in one Python source. ``lines``: the pre-filter's hits (computed when None)."""
+    nul = data.find(b"\x00")
+    if nul >= 0:  # Python refuses such a file whatever it holds: say so even without a reader call
+        return {"reads": [], "error": ["not Python source: a NUL byte (a binary file?)", data.count(b"\n", 0, nul) + 1,
+                                       None]}
+    encoding = _encoding_error(data)
     if lines is None:
         lines = table.candidate_lines(data)
     if not lines:
-        return {"reads": [], "error": None}
+        return {"reads": [], "error": encoding}
     try:
         tree = ast.parse(data)
     except SyntaxError as exc:
         return {"reads": [], "error": [_syntax_reason(exc), exc.lineno, exc.offset]}
-    except (ValueError, MemoryError, RecursionError) as exc:  # null bytes, absurd nesting
+    except (ValueError, MemoryError, RecursionError) as exc:  # absurd nesting
         return {"reads": [], "error": [f"not Python source: {exc}", None, None]}
-    return {"reads": [[*r, None] for r in _scan_tree(tree, table, lines, data.splitlines())], "error": None}
+    return {"reads": [[*r, None] for r in _scan_tree(tree, table, lines, data.splitlines())], "error": encoding}
+
+
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
+def _encoding_error(data: bytes) -> list | None:
+    """Python runs a module only when it is UTF-8 or declares its encoding (PEP 263); ``ast`` is laxer."""
+    if data.isascii() or _CODING.search(data, 0, _second_line_end(data)):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [f"not UTF-8 ({exc.reason} at byte {exc.start}) and no coding declaration, so Python refuses to run it",
+                data.count(b"\n", 0, exc.start) + 1, None]
+    return None
+
+
+def _second_line_end(data: bytes) -> int:
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    return len(data) if second < 0 else second
 
 
 def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], source_lines: list[bytes]) -> list:
@@ -462,7 +488,7 @@ def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
         if not isinstance(cell, dict) or cell.get("cell_type") != "code":
             continue
         src = cell.get("source", "")
-        text = "".join(src) if isinstance(src, list) else str(src)
+        text = "".join(s for s in src if isinstance(s, str)) if isinstance(src, list) else str(src)
         cell_lines = ["" if _MAGIC.match(line) else line for line in text.splitlines()]
         sources.append((number, cell_lines))
     # One module for all cells (a constant set in one cell is used in a later one); cell by cell if that fails.
