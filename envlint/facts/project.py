@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from envlint.diagnostics import Skipped
+from envlint.diagnostics import Problems, Skipped
 from envlint.facts import environment_yml, index_config, local_packages, package_source, requirements_file
 from envlint.facts.import_map import ImportMap, from_environment
 from envlint.facts.project_model import DeclaredRequirement, IndexSetting, Position, Project
 from envlint.facts.setup_py import DYNAMIC, SetupPy
-from envlint.facts.source_text import read_text
+from envlint.facts.source_text import not_a_file, read_text
 
 if TYPE_CHECKING:
     from envlint.facts import Context
@@ -30,12 +30,17 @@ REQUIREMENTS_GLOBS = ("requirements*.txt", "requirements*.in", "requirements/*.t
 ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
 
 
-def requirements_files(root: Path) -> list[Path]:
+def requirements_files(root: Path, problems: Problems | None = None) -> list[Path]:
+    """The project's requirements files; one that is not a file (a directory, a dangling symlink, a
+    FIFO) is an input error when ``problems`` is given, as ``pip install -r`` fails on it."""
     out: list[Path] = []
     for pattern in REQUIREMENTS_GLOBS:
         for path in sorted(root.glob(pattern)):
-            if path.is_file() and path not in out:
-                out.append(path)
+            if path.is_file():
+                if path not in out:
+                    out.append(path)
+            elif problems is not None and (why := not_a_file(path)) is not None:
+                problems.add(path, why)
     return out
 
 
@@ -59,14 +64,16 @@ def build(ctx: Context) -> Project:
     if source.setup_py is not None:
         project.requirements += setup_py_requirements(source.setup_py)
         project.files.append(source.setup_py.path)
-    req_files = requirements_files(root)
+    req_files = requirements_files(root, problems)
     parsed = requirements_file.parse_files(req_files, problems, root)
     project.requirements += parsed.requirements
     project.files += parsed.files
     project.index_settings += [_option_setting(o, root) for o in parsed.options if _is_index_option(o.name)]
     for name in ENVIRONMENT_FILES:
         path = root / name
-        if path.is_file():
+        if not path.is_file() and (why := not_a_file(path)) is not None:
+            problems.add(path, why)
+        elif path.is_file():
             env_yml = environment_yml.parse(path, problems)
             if env_yml is not None:
                 project.requirements += env_yml.requirements
