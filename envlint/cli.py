@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from pathlib import Path
 from typing import IO
 
 from envlint import __version__
-from envlint.config import ConfigError, load
+from envlint.config import Config, ConfigError, load
 from envlint.diagnostics import Severity
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -129,15 +130,36 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None) -> int:
         return 130
 
 
+def _check_selectors(config: Config, cli_values: dict[str, object]) -> None:
+    """A code or prefix that names no rule is a typo that would silently check nothing: exit 2."""
+    from envlint.registry import known_codes
+
+    known = known_codes()
+    where = str(config.config_file) if config.config_file else "configuration"
+    lists = [("select", config.select or []), ("extend-select", config.extend_select), ("ignore", config.ignore)]
+    lists += [(f"per-path-ignores '{glob}'", codes) for glob, codes in config.per_path_ignores.items()]
+    for key, selectors in lists:
+        for sel in selectors:
+            if sel != "ALL" and not any(code.startswith(sel) for code in known):
+                source = "command line" if cli_values.get(key) else where
+                raise ConfigError(f"{source}: unknown rule code or prefix '{sel}' in '{key}' (see `envlint rules`)")
+
+
 def _check(args: argparse.Namespace, out: IO[str]) -> int:
     from envlint.engine import run
     from envlint.reporters import Options, get
 
-    paths = [Path(p) for p in (args.paths or ["."])]
+    raw = list(args.paths or ["."])
+    if raw and raw[0] == "check" and not Path("check").exists():  # `envlint --no-env check .`
+        raw = raw[1:] or ["."]
+    paths = [Path(p) for p in raw]
     for p in paths:
         if not p.exists():
             raise ConfigError(f"{p}: no such file or directory")
-    root = paths[0] if paths[0].is_dir() else paths[0].parent
+    # The project root: the directory given, or the deepest directory holding every PATH given;
+    # files and further PATHs restrict which project files the source rules read.
+    dirs = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]
+    root = Path(os.path.commonpath(dirs))
     cli_values = {
         "select": _csv(args.select), "ignore": _csv(args.ignore), "extend-select": _csv(args.extend_select),
         "ignore-packages": _csv(args.ignore_packages), "platform": args.platform,
@@ -152,6 +174,7 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
     config = load(root, cli_values, config_file=args.config, isolated=args.isolated,
                   paths=[p.resolve() for p in paths], python=args.python, prefix=args.prefix,
                   inspect=args.inspect, no_env=args.no_env, want_anchors=args.format == "sarif")
+    _check_selectors(config, cli_values)
     report = run(config)
     options = Options(quiet=args.quiet, statistics=args.statistics,
                       color={"auto": None, "always": True, "never": False}[args.color],

@@ -7,6 +7,7 @@ wrong type is a :class:`ConfigError` naming the key and the file (the CLI exits 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,6 +78,18 @@ def _per_path(key: str, value: Any) -> dict[str, list[str]]:
     return {str(k): _codes(key, v) for k, v in value.items()}
 
 
+_LINUX_PLATFORM = re.compile(r"^(linux|manylinux1|manylinux2010|manylinux2014|manylinux_\d+_\d+|musllinux_\d+_\d+)_"
+                             r"(x86_64|i686|aarch64|armv7l|ppc64le|s390x|riscv64)$")
+
+
+def _platform(key: str, value: Any) -> str:
+    text = _str(key, value).lower().replace("-", "_").replace(".", "_")
+    if not _LINUX_PLATFORM.match(text):
+        raise ValueError(f"{value!r} is not a Linux platform tag (package sync workers run Linux; "
+                         "e.g. linux_x86_64 or linux_aarch64)")
+    return text
+
+
 def _glibc(key: str, value: Any) -> str:
     text = _str(key, value)
     parts = text.split(".")
@@ -108,7 +121,7 @@ KEYS: dict[str, Key] = {
     "ignore-packages": Key("ignore_packages", _str_list, "Distributions whose findings are dropped."),
     "per-path-ignores": Key("per_path_ignores", _per_path, 'Glob -> codes ignored in matching files, e.g. {"scripts/*" = ["DAT"]}.'),
     "exclude": Key("exclude", _str_list, "Extra gitignore-style patterns of project files to skip."),
-    "platform": Key("platform", _str, "Target platform tag (default linux_x86_64)."),
+    "platform": Key("platform", _platform, "Target platform tag (default linux_x86_64)."),
     "target-python": Key("target_python", _python_version, "Target Python version (default: the environment's)."),
     "manylinux-glibc": Key("manylinux_glibc", _glibc, "Oldest glibc of the workers (default 2.17)."),
     "worker-glibc": Key("worker_glibc", _glibc, "The workers' glibc: manylinux wheels up to it install (default 2.31)."),

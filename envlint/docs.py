@@ -111,7 +111,7 @@ def cli_options_markdown() -> str:
 _TYPES = {
     "_codes": "list of codes or prefixes", "_str_list": "list of strings", "_str": "string", "_bool": "boolean",
     "_positive": "number", "_positive_int": "integer", "_severity": '"error", "warning" or "info"',
-    "_per_path": "table of glob = [codes]", "_glibc": 'string, e.g. "2.17"', "_python_version": 'string, e.g. "3.11"',
+    "_per_path": "table of glob = [codes]", "_platform": 'string, a Linux tag, e.g. "linux_x86_64"', "_glibc": 'string, e.g. "2.17"', "_python_version": 'string, e.g. "3.11"',
 }
 
 

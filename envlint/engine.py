@@ -79,6 +79,14 @@ def run(config: Config) -> Report:
                 if r.code not in codes:
                     codes.append(r.code)
                 continue
+            except Exception as exc:  # a bug while reading input must not end the run with a traceback
+                if config.environ.get("ENVLINT_DEBUG"):
+                    traceback.print_exc(file=sys.stderr)
+                failed = ctx.fail_fact_build(exc)
+                codes = unavailable.setdefault((failed, f"internal error: {type(exc).__name__}: {exc}"), [])
+                if r.code not in codes:
+                    codes.append(r.code)
+                continue
             try:
                 for finding in check.fn(**args) or ():
                     findings.append((r, finding))

@@ -131,6 +131,15 @@ def all_rules(wanted: Callable[[str], bool] | None = None) -> list[Rule]:
     return sorted((r for r in _RULES.values() if wanted is None or wanted(r.code)), key=lambda r: r.code)
 
 
+def known_codes() -> set[str]:
+    """Every rule code, from the catalogue's file names (no rule module is imported)."""
+    import envlint.rules as package
+
+    codes = {info.name.split("_", 1)[0].upper() for info in pkgutil.iter_modules(package.__path__)
+             if not info.name.startswith("_")}
+    return codes | set(_RULES)
+
+
 def get_rule(code: str) -> Rule | None:
     code = code.strip().upper()
     for r in all_rules():

@@ -51,6 +51,7 @@ class Context:
         self.skipped: list[Skipped] = []
         """Skipped entries that fact builders report themselves (e.g. one failed index look-up)."""
         self._values: dict[str, Any] = {}
+        self._building: list[str] = []
         self._failures: dict[str, FactUnavailable] = {}
 
     def get(self, name: str) -> Any:
@@ -63,13 +64,27 @@ class Context:
             raise FactUnavailable(f"internal error: no fact named {name!r} is provided", what=name)
         module, _, func = spec.partition(":")
         builder = getattr(importlib.import_module(module), func)
+        self._building.append(name)
         try:
             value = builder(self)
         except FactUnavailable as exc:
             self._failures[name] = exc
             raise
+        except Exception as exc:
+            # Remember the crash as unavailability, so later rules skip this fact instead of retrying.
+            self._failures[name] = FactUnavailable(f"internal error: {type(exc).__name__}: {exc}", what=name)
+            raise
+        finally:
+            self._building.pop()
         self._values[name] = value
         return value
+
+    def fail_fact_build(self, exc: BaseException) -> str:
+        """The name of the fact whose builder raised ``exc`` (for the skipped entry)."""
+        for name, failure in self._failures.items():
+            if failure.reason.endswith(f"{type(exc).__name__}: {exc}"):
+                return name
+        return "facts"
 
     def built(self, name: str) -> bool:
         return name in self._values
@@ -79,6 +94,13 @@ class Context:
         try:
             return self.get(name)
         except FactUnavailable:
+            return None
+        except Exception as exc:  # a crash while building: reported once, the run goes on without it
+            if self.config.environ.get("ENVLINT_DEBUG"):
+                import traceback
+
+                traceback.print_exc()
+            self.skipped.append(Skipped(name, f"internal error: {type(exc).__name__}: {exc}"))
             return None
 
 

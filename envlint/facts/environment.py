@@ -118,10 +118,19 @@ def expand_pth(site_dirs: tuple[Path, ...], problems: Problems) -> tuple[list[Pa
         if site not in paths:
             paths.append(site)
         try:
-            names = sorted(n for n in os.listdir(site) if n.endswith(".pth") and not n.startswith("."))
+            listing = os.listdir(site)
         except OSError as exc:
             problems.add(site, f"cannot list site directory: {exc.strerror or exc}")
             continue
+        names = sorted(n for n in listing if n.endswith(".pth") and not n.startswith("."))
+        # ``setup.py develop`` writes ``<name>.egg-link`` (first line: the source dir); its line in
+        # easy-install.pth may be missing, and the metadata lives in that source dir.
+        for link_name in sorted(n for n in listing if n.endswith(".egg-link")):
+            text = _read_text(site / link_name, problems)
+            first = text.splitlines()[0].strip() if text and text.strip() else ""
+            target = Path(os.path.normpath(os.path.join(site, first))) if first else None
+            if target is not None and target.is_dir() and target not in paths:
+                paths.append(target)
         for name in names:
             pth = site / name
             try:

@@ -156,12 +156,32 @@ _PROBE = (
 )
 
 
+def _link_chain(exe: Path, limit: int = 40) -> list[Path]:
+    """The interpreter path and every symlink hop after it: a venv's ``bin/python`` links to the base
+    interpreter, so a link *to* a venv's python must be recognised at the hop that is in the venv."""
+    chain = [exe]
+    current = exe
+    for _ in range(limit):
+        try:
+            target = os.readlink(current)
+        except OSError:
+            break
+        current = Path(os.path.normpath(current.parent / target))
+        chain.append(current)
+    try:
+        chain.append(exe.resolve())
+    except OSError:
+        pass
+    return chain
+
+
 def from_python(python: Path) -> EnvLocation:
     """An interpreter: its venv's files when it has one, else ask it as ``python -I -S`` (no site, no .pth)."""
     exe = python if python.is_absolute() else Path.cwd() / python
     if not exe.exists():
         raise FactUnavailable(f"interpreter {python} does not exist", what="environment")
-    for candidate in (exe.parent.parent, exe.resolve().parent.parent):
+    for link in _link_chain(exe):
+        candidate = link.parent.parent
         if (candidate / "pyvenv.cfg").is_file() or (candidate / "conda-meta").is_dir():
             return from_prefix(candidate, "--python")
     try:

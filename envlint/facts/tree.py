@@ -264,4 +264,22 @@ def walk_tree(root: Path, exclude: Iterable[str] = (), ctx: Context | None = Non
 
 def build(ctx: Context) -> ProjectTree:
     config = ctx.config
-    return walk_tree(config.root, config.exclude, ctx)
+    tree = walk_tree(config.root, config.exclude, ctx)
+    return restrict(tree, config.paths)
+
+
+def restrict(tree: ProjectTree, paths: Iterable[Path]) -> ProjectTree:
+    """Keep the files at or under the PATH arguments (``envlint a b``, ``envlint pkg/load.py``)."""
+    prefixes = []
+    for path in paths:
+        try:
+            rel = Path(os.path.abspath(path)).relative_to(tree.root).as_posix()
+        except ValueError:
+            continue
+        if rel in ("", "."):
+            return tree
+        prefixes.append(rel)
+    if not prefixes:
+        return tree
+    kept = tuple(f for f in tree.files if any(f == p or f.startswith(p + "/") for p in prefixes))
+    return ProjectTree(tree.root, kept, tree.skipped_dirs)

@@ -13,6 +13,7 @@ import re
 from typing import IO, TYPE_CHECKING
 
 from envlint.diagnostics import Diagnostic, Severity
+from envlint.reporters.plain import clean
 
 if TYPE_CHECKING:
     from envlint.engine import Report
@@ -52,7 +53,8 @@ def annotation(d: Diagnostic) -> str:
         message += f" ({d.path})"
     if d.help:
         message += f"\nhelp: {d.help}"
-    return f"::{COMMAND[d.severity]} {','.join(props)}::{escape_data(message)}"
+    # escape sequences from names are dropped; the help's line break is escaped, never interpreted
+    return f"::{COMMAND[d.severity]} {','.join(props)}::{escape_data(clean(message, keep_newlines=True))}"
 
 
 def render(report: Report, stream: IO[str], options: Options) -> None:

@@ -7,7 +7,6 @@ characters removed: a package or file name can carry rich markup or terminal esc
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from typing import IO, TYPE_CHECKING
 
@@ -16,20 +15,13 @@ from rich.table import Table
 from rich.text import Text
 
 from envlint.diagnostics import Diagnostic, Severity
+from envlint.reporters.plain import clean
 
 if TYPE_CHECKING:
     from envlint.engine import Report
     from envlint.reporters import Options
 
-_ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-
-
-def clean(text: object) -> str:
-    """Plain, single-line-safe text: escape sequences and control characters removed."""
-    text = _ESCAPES.sub("", str(text))
-    return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else "", text)
 
 
 def make_console(stream: IO[str], color: bool | None) -> Console:
