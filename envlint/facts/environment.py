@@ -24,6 +24,7 @@ from packaging.version import InvalidVersion, Version
 from envlint.diagnostics import Problems
 from envlint.facts.distribution import NATIVE_SUFFIXES, CondaRecord, Distribution, deferred_extra, parse_requirement
 from envlint.facts.locate import EnvLocation
+from envlint.facts.source_text import open_regular
 
 if TYPE_CHECKING:
     from envlint.facts import Context
@@ -134,7 +135,8 @@ def expand_pth(site_dirs: tuple[Path, ...], problems: Problems) -> tuple[list[Pa
         for name in names:
             pth = site / name
             try:
-                text = pth.read_bytes()[:MAX_METADATA_BYTES].decode("utf-8", errors="replace")
+                with open_regular(pth) as fh:  # never a blocking read of a FIFO
+                    text = fh.read(MAX_METADATA_BYTES).decode("utf-8", errors="replace")
             except OSError as exc:
                 problems.add(pth, f"cannot read: {exc.strerror or exc}")
                 continue
@@ -169,7 +171,7 @@ def _metadata_dirs(path: Path) -> list[tuple[Path, str]]:
 
 def _read_text(path: Path, problems: Problems, package: str | None = None, *, required: bool = False) -> str | None:
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # never a blocking read of a FIFO
             data = fh.read(MAX_METADATA_BYTES + 1)
     except FileNotFoundError:
         if required:

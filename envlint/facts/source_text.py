@@ -6,6 +6,7 @@ import errno
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from envlint.diagnostics import Problems
 
@@ -23,20 +24,18 @@ def read_text(path: Path, problems: Problems | None, limit: int = MAX_CONFIG_BYT
     given). A FIFO, socket or device is never read (opened without blocking, then refused).
     """
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        fh = open_regular(path)
     except (FileNotFoundError, IsADirectoryError, ValueError):  # ValueError: a NUL byte in the name
+        return None
+    except NotARegularFile as exc:
+        if problems is not None:
+            problems.add(path, f"{exc.strerror}; not read", package=package)
         return None
     except OSError as exc:
         if problems is not None:
             problems.add(path, f"cannot read: {exc.strerror or exc}", package=package)
         return None
-    mode = os.fstat(fd).st_mode
-    if not stat.S_ISREG(mode):
-        os.close(fd)
-        if problems is not None and not stat.S_ISDIR(mode):
-            problems.add(path, f"{_kind(mode)}, not a regular file; not read", package=package)
-        return None
-    with os.fdopen(fd, "rb") as fh:
+    with fh:
         try:
             data = fh.read(limit + 1)
         except OSError as exc:
@@ -56,6 +55,26 @@ def read_text(path: Path, problems: Problems | None, limit: int = MAX_CONFIG_BYT
             line = data[: exc.start].count(b"\n") + 1
             problems.add(path, f"not UTF-8 ({exc.reason} at byte {exc.start})", line=line, package=package)
         return data.decode("utf-8", errors="replace")
+
+
+class NotARegularFile(OSError):
+    """A FIFO, socket or device where a file was expected (never read: reading a FIFO can block forever)."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for binary reading without ever blocking; OSError when it is not a regular file.
+
+    The open is non-blocking (a FIFO with no writer would otherwise block it), then ``fstat`` of the
+    open file decides: a directory raises IsADirectoryError, a FIFO, socket or device NotARegularFile.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        raise NotARegularFile(errno.EINVAL, f"{_kind(mode)}, not a regular file", str(path))
+    return os.fdopen(fd, "rb")
 
 
 def _kind(mode: int) -> str:

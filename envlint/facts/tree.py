@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 
 import pathspec
 
+from envlint.facts.source_text import not_a_file, open_regular
+
 if TYPE_CHECKING:
     from envlint.facts import Context
 
@@ -37,6 +39,8 @@ BUILD_DIRS = frozenset({"build", "dist"})
 #: A directory holding one of these is an environment, not project code.
 ENV_MARKERS = frozenset({"pyvenv.cfg", "conda-meta"})
 MAX_DEPTH = 40
+#: Files the project facts read as code: a symlink among them that leads nowhere is reported.
+CODE_SUFFIXES = (".py", ".pyw", ".ipynb")
 _NAME = operator.attrgetter("name")
 
 
@@ -151,8 +155,8 @@ class _Walk:
             try:
                 is_dir = entry.is_dir()  # follows symlinks
                 is_file = not is_dir and entry.is_file()
-            except OSError:
-                continue
+            except OSError:  # a symlink loop
+                is_dir = is_file = False
             if is_dir:
                 if _skip_dir(entry):
                     self.skipped.append(child)
@@ -164,6 +168,10 @@ class _Walk:
                 self.walk(entry.path, child, stack, depth + 1)
             elif is_file and not self.ignored(child, False, stack):
                 self.files.append(child)
+            elif not is_file and entry.name.endswith(CODE_SUFFIXES) and entry.is_symlink() and \
+                    not self.ignored(child, False, stack):
+                # code that cannot be read: a dangling link or a loop (a FIFO is no code: git cannot hold one)
+                self.problem(Path(entry.path), not_a_file(Path(entry.path)) or "a broken symbolic link")
 
     def follow(self, link: str) -> bool:
         """Follow a symlinked directory only into a tree not walked yet (no loops, no duplicates)."""
@@ -187,7 +195,8 @@ def _skip_dir(entry: os.DirEntry[str]) -> bool:
 
 def _read_ignore_file(path: Path, walk: _Walk | None) -> pathspec.PathSpec | None:
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        with open_regular(path) as fh:  # a FIFO named .gitignore must not block the walk
+            text = fh.read().decode("utf-8", errors="replace")
     except OSError as exc:
         if walk is not None:
             walk.problem(path, f"cannot read: {exc.strerror or exc}")
