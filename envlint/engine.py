@@ -7,7 +7,7 @@ import os
 import re
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -114,12 +114,12 @@ def run(config: Config) -> Report:
                         column=err.column, package=err.package)
             diagnostics.append(_to_diagnostic(config.root, el001, f))
     diagnostics = _filter(config, diagnostics)
-    diagnostics = sorted(set(diagnostics), key=Diagnostic.sort_key)
+    diagnostics = sorted({_printable(d) for d in diagnostics}, key=Diagnostic.sort_key)
 
     skipped = list(ctx.skipped)
     for (what, reason), codes in unavailable.items():
         skipped.append(Skipped(f"{what}: {', '.join(sorted(codes))}", reason))
-    skipped = sorted(set(skipped), key=lambda s: (s.what, s.reason))
+    skipped = sorted({_printable(s) for s in skipped}, key=lambda s: (s.what, s.reason))
 
     location = ctx.peek("env_location") if not config.no_env else None
     target = ctx.peek("target")
@@ -133,6 +133,28 @@ def run(config: Config) -> Report:
         environment_description=location.describe() if location is not None else None,
         **anchors,
     )
+
+
+def _printable(item: Any) -> Any:
+    """A file name that is not UTF-8 arrives with surrogate escapes, which no UTF-8 output can encode:
+    its bytes are shown as ``\\xe9`` instead (the rest of the text is unchanged)."""
+    fields = {k: _unsurrogate(v) for k, v in item.__dict__.items() if isinstance(v, str) and not _encodes(v)}
+    return replace(item, **fields) if fields else item
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _unsurrogate(text: str) -> str:
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte
+        return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def _anchors(root: Path, declared: Any) -> dict[str, Any]:
