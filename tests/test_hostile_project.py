@@ -508,3 +508,34 @@ def test_fifos_in_the_environment_are_never_opened_for_a_blocking_read(tmp_path:
     unread = {Path(d["path"]).name for d in report["diagnostics"] if d["code"] == "EL001" and "named pipe" in d["message"]}
     assert unread == {"METADATA", "RECORD", "fifo.pth"}
     assert_known_findings(report, crick=False)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_a_file_name_that_is_not_utf8(tmp_path: Path, fmt: str) -> None:
+    # Linux file names are bytes; Python hands one that is not UTF-8 over with surrogate escapes, which
+    # a UTF-8 stdout (strict, as in any UTF-8 locale) cannot encode. The name is shown with \xNN escapes.
+    import subprocess
+    import sys
+
+    root = project(tmp_path)
+    (Path(os.fsdecode(bytes(root))) / os.fsdecode(b"caf\xe9.py")).write_text(KNOWN)
+    (Path(os.fsdecode(bytes(root))) / os.fsdecode(b"bad\xff.py")).write_bytes(b"\x00")
+    env = {**environ(tmp_path), "PYTHONIOENCODING": "utf-8:strict"}
+    argv = [sys.executable, "-m", "envlint", str(root), "--isolated", "--no-env", "--offline", *SELECT,
+            "--format", fmt]
+
+    shown = subprocess.run(argv, capture_output=True, env=env, timeout=300)
+    written = subprocess.run([*argv, "--output", str(tmp_path / "report.out")], capture_output=True, env=env,
+                             timeout=300)
+
+    assert (shown.returncode, written.returncode) == (1, 1), shown.stderr.decode(errors="replace")
+    for out in (shown.stdout.decode("utf-8"), (tmp_path / "report.out").read_text(encoding="utf-8")):
+        if fmt == "json":
+            paths = {(d["code"], d["path"]) for d in json.loads(out)["diagnostics"]}
+            assert {("DAT001", "caf\\xe9.py"), ("EL001", "bad\\xff.py"), ("DAT001", "analysis.py")} <= paths
+        elif fmt == "sarif":
+            uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    for r in json.loads(out)["runs"][0]["results"]}
+            assert {"analysis.py", "setup.py"} <= uris and len(uris) == 4
+        else:
+            assert "caf\\xe9.py" in out and "bad\\xff.py" in out and "analysis.py" in out
