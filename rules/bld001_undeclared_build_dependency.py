@@ -59,6 +59,10 @@ def check(project: Project) -> Iterator[Finding]:
             holder = "setup.py" if imp.via is None else f"{imp.via.name} (imported by setup.py)"
             if not package.has_build_system:
                 why = "there is no [build-system] table, so pip builds with setuptools only"
+            elif excluded := [r.raw for r in package.build_requires
+                              if r.name in imp.candidates and r.name not in package.build_provides]:
+                why = (f"[build-system] requires lists {', '.join(excluded)} only under a marker the target does "
+                       "not match, so the build does not install it")
             else:
                 listed = ", ".join(r.raw for r in package.build_requires) or "nothing"
                 why = f"[build-system] requires lists {listed}, which does not provide it"
@@ -74,19 +78,33 @@ def check(project: Project) -> Iterator[Finding]:
 def _build_system_table(package: LocalPackage, needed: list[str]) -> str:
     """The exact [build-system] table that makes the build environment complete."""
     requires: list[str] = [r.raw for r in package.build_requires] if package.has_build_system else ["setuptools>=40.8.0"]
-    present = {(r.name or "") for r in package.build_requires}
+    # A listed name whose marker excludes the target is not installed there: add an unconditioned entry.
+    present = {r.name for r in package.build_requires if r.name and r.name in package.build_provides}
     for dist in needed:
-        if dist not in present and dist not in requires:
+        if dist not in present:
             requires.append(_display(dist))
             present.add(dist)
     # setup.py importing its neighbours (versioneer.py) needs the legacy backend, which puts setup.py's
     # directory on sys.path as `python setup.py` did.
     backend = package.build_backend or ("setuptools.build_meta:__legacy__" if package.local_build_modules
                                         else "setuptools.build_meta")
-    items = ", ".join(f'"{r}"' for r in requires)
+    items = ", ".join(_toml_string(r) for r in requires)
     where = "in pyproject.toml" if package.has_build_system else "in a pyproject.toml next to setup.py"
     return (f"declare the build requirements {where}:\n[build-system]\nrequires = [{items}]\n"
-            f'build-backend = "{backend}"')
+            f"build-backend = {_toml_string(backend)}")
+
+
+def _toml_string(text: str) -> str:
+    """``text`` as a TOML string: basic when it can be written plainly, literal when it holds double quotes
+    (``'numpy; sys_platform == "win32"'``), else basic with escapes."""
+    plain = not any(ord(c) < 0x20 or ord(c) == 0x7F for c in text)
+    if plain and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    if plain and "'" not in text:
+        return f"'{text}'"
+    escapes = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+    return '"' + "".join(escapes.get(c) or (f"\\u{ord(c):04X}" if ord(c) < 0x20 or ord(c) == 0x7F else c)
+                         for c in text) + '"'
 
 
 _DISPLAY = {"cython": "Cython", "pyyaml": "PyYAML"}

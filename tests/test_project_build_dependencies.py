@@ -71,3 +71,52 @@ def test_a_module_merely_named_setup_py_is_not_a_build_script(tmp_path: Path) ->
     (project / "pyproject.toml").write_text('[project]\nname = "crick"\nversion = "1.0"\n')
     code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
     assert report["diagnostics"] == []
+
+
+def _suggested_table(diag: dict) -> dict:
+    """The [build-system] table of the fix text, parsed as TOML (it must be valid TOML to paste)."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        import tomli as tomllib
+
+    return tomllib.loads(diag["help"].split("\n", 1)[1])["build-system"]
+
+
+def test_listed_requirement_whose_marker_excludes_the_target(tmp_path: Path) -> None:
+    project = case("crick_declared", tmp_path)
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=40.8.0", "Cython", \'numpy; sys_platform=="win32"\']\n'
+        'build-backend = "setuptools.build_meta:__legacy__"\n')
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert code == 1
+    assert found(report, "BLD001") == [("setup.py", 4)]
+    [diag] = report["diagnostics"]
+    assert 'numpy; sys_platform=="win32" only under a marker the target does not match' in diag["message"]
+    # the suggested table is valid TOML and adds numpy without a marker
+    assert _suggested_table(diag) == {
+        "requires": ["setuptools>=40.8.0", "Cython", 'numpy; sys_platform=="win32"', "numpy"],
+        "build-backend": "setuptools.build_meta:__legacy__"}
+
+
+def test_listed_requirement_whose_marker_matches_the_target_counts(tmp_path: Path) -> None:
+    project = case("crick_declared", tmp_path)
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=40.8.0", "Cython", \'numpy; platform_machine=="x86_64"\']\n'
+        'build-backend = "setuptools.build_meta:__legacy__"\n')
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0
+    # judged for the target's markers, not the host's: aarch64 workers do not get numpy from that line
+    code, report = lint(project, "--select", "BLD001", "--platform", "linux_aarch64", env=environ(tmp_path))
+    assert found(report, "BLD001") == [("setup.py", 4)]
+
+
+def test_suggested_table_is_valid_toml_when_a_listed_requirement_holds_quotes(tmp_path: Path) -> None:
+    project = case("crick_declared", tmp_path)
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=40.8.0", "Cython; python_version >= \\"3.8\\""]\n'
+        'build-backend = "setuptools.build_meta:__legacy__"\n')
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert found(report, "BLD001") == [("setup.py", 4)]
+    [diag] = report["diagnostics"]
+    assert _suggested_table(diag)["requires"] == ["setuptools>=40.8.0", 'Cython; python_version >= "3.8"', "numpy"]
