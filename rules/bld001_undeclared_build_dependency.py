@@ -2,14 +2,15 @@
 
 ## What it does
 Reads the `setup.py` of the project and of every editable or local-directory install (and the local
-modules it imports, such as `versioneer.py`) and finds imports that run at build time but that the
-isolated build environment will not have: not the standard library, not setuptools (which pip
-provides only when there is no `[build-system]` table), and not provided by
+modules it imports, such as `versioneer.py` or `from mypkg import version`) and finds imports that run
+at build time but that the isolated build environment will not have: not the standard library, not
+setuptools (which pip provides only when there is no `[build-system]` table), and not provided by
 `[build-system] requires` or what those requirements bring along. Import names are mapped to
 distributions from the installed metadata and a curated table (`Cython` → Cython, `skbuild` →
 scikit-build, `yaml` → PyYAML). An import guarded by `try: ... except ImportError:` is not reported,
-nor one inside a function or an `if`. `setup_requires` does not count: it is fetched only after
-setup.py has already run.
+nor one inside a function or an `if` — except `if __name__ == "__main__":`, which runs because pip runs
+setup.py as `__main__`. `setup_requires` does not count: it is fetched only after setup.py has already
+run.
 
 ## Why it breaks package sync
 Package sync builds each local package into a wheel with pip, in an isolated build environment that
@@ -39,6 +40,7 @@ build-backend = "setuptools.build_meta:__legacy__"
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from envlint.diagnostics import Finding, Severity
 from envlint.facts.project_model import LocalPackage, Project
@@ -56,7 +58,7 @@ def check(project: Project) -> Iterator[Finding]:
         for imp in missing:
             top = imp.module.split(".", 1)[0]
             dist = imp.candidates[0]
-            holder = "setup.py" if imp.via is None else f"{imp.via.name} (imported by setup.py)"
+            holder = "setup.py" if imp.via is None else f"{_shown(imp.via, package)} (imported by setup.py)"
             if not package.has_build_system:
                 why = "there is no [build-system] table, so pip builds with setuptools only"
             elif excluded := [r.raw for r in package.build_requires
@@ -73,6 +75,13 @@ def check(project: Project) -> Iterator[Finding]:
                 package=package.name, package_version=package.version,
                 help=table,
             )
+
+
+def _shown(path: Path, package: LocalPackage) -> str:
+    try:
+        return path.relative_to(package.root).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _build_system_table(package: LocalPackage, needed: list[str]) -> str:

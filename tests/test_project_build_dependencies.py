@@ -120,3 +120,64 @@ def test_suggested_table_is_valid_toml_when_a_listed_requirement_holds_quotes(tm
     assert found(report, "BLD001") == [("setup.py", 4)]
     [diag] = report["diagnostics"]
     assert _suggested_table(diag)["requires"] == ["setuptools>=40.8.0", 'Cython; python_version >= "3.8"', "numpy"]
+
+
+def test_import_under_main_block_runs_at_build_time(tmp_path: Path) -> None:
+    # pip runs setup.py as __main__, so the body of `if __name__ == "__main__":` runs in the build
+    project = case("main_block_import", tmp_path)
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert code == 1
+    assert found(report, "BLD001") == [("setup.py", 4)]
+    assert '"numpy"' in report["diagnostics"][0]["help"]
+    # written the other way round too
+    setup_py = project / "setup.py"
+    setup_py.write_text(setup_py.read_text().replace('__name__ == "__main__"', "'__main__' == __name__"))
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert found(report, "BLD001") == [("setup.py", 4)]
+
+
+def test_import_under_other_if_or_guarded_main_block_is_not_reported(tmp_path: Path) -> None:
+    project = case("main_block_import", tmp_path)
+    setup_py = project / "setup.py"
+    text = setup_py.read_text()
+    setup_py.write_text(text.replace('if __name__ == "__main__":', 'if __name__ == "fastpkg.setup":'))
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0
+    setup_py.write_text(text.replace("    import numpy\n", "    try:\n        import numpy\n    except ImportError:\n"
+                                                         "        numpy = None\n"))
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0
+
+
+def test_local_submodule_imported_from_the_package(tmp_path: Path) -> None:
+    project = case("local_submodule_version", tmp_path)
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert found(report, "BLD001") == [("etl/version.py", 1)]
+    [diag] = report["diagnostics"]
+    assert "etl/version.py (imported by setup.py) imports yaml" in diag["message"]
+    assert '"PyYAML"' in diag["help"] and "setuptools.build_meta:__legacy__" in diag["help"]
+    # from etl.version import VERSION runs the same module
+    (project / "setup.py").write_text('from setuptools import setup\n\nfrom etl.version import VERSION\n\n'
+                                      'setup(name="etl", version=VERSION, packages=["etl"])\n')
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert found(report, "BLD001") == [("etl/version.py", 1)]
+
+
+def test_local_submodule_reached_by_a_relative_import(tmp_path: Path) -> None:
+    project = case("local_submodule_version", tmp_path)
+    (project / "setup.py").write_text('from setuptools import setup\n\nimport etl\n\n'
+                                      'setup(name="etl", version=etl.VERSION, packages=["etl"])\n')
+    (project / "etl" / "__init__.py").write_text("from .version import VERSION\n")
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert found(report, "BLD001") == [("etl/version.py", 1)]
+
+
+def test_local_submodule_that_imports_only_the_standard_library_is_clean(tmp_path: Path) -> None:
+    project = case("local_submodule_version", tmp_path)
+    (project / "etl" / "version.py").write_text('import re\n\nVERSION = re.sub("x", "", "1.0x")\n')
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0
+    # a sibling module setup.py does not import is not read
+    (project / "etl" / "loader.py").write_text("import yaml\n")
+    code, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0

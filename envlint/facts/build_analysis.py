@@ -77,16 +77,32 @@ def backend_problem(source: PackageSource, provides: frozenset[str]) -> BuildPro
         f"add \"{providers[0]}\" to [build-system] requires")
 
 
-def _local_module(root: Path, top: str, package_dirs: list[Path]) -> Path | None | bool:
-    """The file of a local top-level module, True for a local package without __init__, None if not local."""
+def _local_base(root: Path, top: str, package_dirs: list[Path]) -> Path | None:
+    """The directory that holds a local top-level module or package (with or without __init__.py); None
+    when the module is not local."""
     for base in [root, root / "src", *package_dirs]:
-        if (base / f"{top}.py").is_file():
-            return base / f"{top}.py"
-        if (base / top / "__init__.py").is_file():
-            return base / top / "__init__.py"
+        if (base / f"{top}.py").is_file() or (base / top / "__init__.py").is_file():
+            return base
         if (base / top).is_dir() and any((base / top).glob("*.py")):
-            return True
+            return base
     return None
+
+
+def _module_file(base: Path, parts: list[str]) -> Path | None:
+    if not parts:
+        return None
+    if (base.joinpath(*parts[:-1]) / f"{parts[-1]}.py").is_file():
+        return base.joinpath(*parts[:-1]) / f"{parts[-1]}.py"
+    if (base.joinpath(*parts) / "__init__.py").is_file():
+        return base.joinpath(*parts) / "__init__.py"
+    return None
+
+
+def _submodule_files(base: Path, parts: list[str], names: tuple[str, ...]) -> list[Path]:
+    """The files an import runs below ``base``: each package on the dotted path (``pkg.version`` runs
+    pkg/version.py), and each imported name that is a submodule (``from pkg import version``)."""
+    files = [f for i in range(1, len(parts) + 1) if (f := _module_file(base, parts[:i])) is not None]
+    return files + [f for name in names if (f := _module_file(base, [*parts, name])) is not None]
 
 
 def build_imports(source: PackageSource, provides: frozenset[str], import_map: Callable[[], ImportMap],
@@ -104,23 +120,41 @@ def build_imports(source: PackageSource, provides: frozenset[str], import_map: C
     seen_files: set[Path] = {sp.path}
     queue: list[tuple[setup_py_mod.SetupPy, Path | None]] = [(sp, None)]
     mapping: ImportMap | None = None
+
+    def follow(local: Path) -> None:
+        """Read a local module that runs at build time, for its own imports."""
+        if local in seen_files or len(seen_files) >= MAX_LOCAL_MODULES:
+            return
+        seen_files.add(local)
+        text = read_text(local, problems, package=package)
+        if text is not None:
+            nested = setup_py_mod.ast_imports(local, text)
+            if nested.error is None:
+                queue.append((nested, local))
+
     while queue:
         parsed, via = queue.pop(0)
         for ref in parsed.imports:
-            if ref.context != "module" or ref.level or not ref.module:
+            if ref.context != "module":
+                continue
+            if ref.level:  # `from ._version import v` in a local package module that setup.py imports
+                base = via.parent if via is not None else None
+                for _ in range(ref.level - 1):
+                    base = base.parent if base is not None else None
+                if base is not None and base.is_relative_to(source.root):
+                    parts = ref.module.split(".") if ref.module else []
+                    for file in _submodule_files(base, parts, ref.names):
+                        follow(file)
+                continue
+            if not ref.module:
                 continue
             top = ref.top
             if is_stdlib(top) or top in setuptools_modules:
                 continue
-            local = _local_module(source.root, top, package_dirs)
-            if local is not None:
-                if isinstance(local, Path) and local not in seen_files and len(seen_files) < MAX_LOCAL_MODULES:
-                    seen_files.add(local)
-                    text = read_text(local, problems, package=package)
-                    if text is not None:
-                        nested = setup_py_mod.ast_imports(local, text)
-                        if nested.error is None:
-                            queue.append((nested, local))
+            base = _local_base(source.root, top, package_dirs)
+            if base is not None:
+                for found in _submodule_files(base, ref.module.split("."), ref.names):
+                    follow(found)
                 continue
             if mapping is None:
                 mapping = import_map()

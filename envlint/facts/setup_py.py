@@ -42,7 +42,8 @@ class ImportRef:
     column: int
     context: str
     """'module' (always runs), 'guarded' (in try/except ImportError), 'conditional' (under if/for/while or
-    an except/else branch) or 'function' (inside a def or class body)."""
+    an except/else branch) or 'function' (inside a def or class body). In setup.py, which pip runs as
+    ``__main__``, the body of ``if __name__ == "__main__":`` counts as 'module'."""
     level: int = 0
     """Relative import level (``from . import x`` is 1)."""
     names: tuple[str, ...] = ()
@@ -180,7 +181,8 @@ class _Collector:
             return
         if isinstance(stmt, cst.If):
             self.scan_calls(stmt.test)
-            self.walk_block(stmt.body, _weaker(context, "conditional"))
+            # pip runs setup.py as __main__: `if __name__ == "__main__":` always runs, its else branch never.
+            self.walk_block(stmt.body, context if _is_main_test(stmt.test) else _weaker(context, "conditional"))
             orelse = stmt.orelse
             while orelse is not None:
                 if isinstance(orelse, cst.If):
@@ -461,6 +463,19 @@ def ast_imports(path: Path, text: str) -> SetupPy:
 def _weaker(outer: str, inner: str) -> str:
     order = {"module": 0, "guarded": 1, "conditional": 2, "function": 3}
     return outer if order[outer] >= order[inner] else inner
+
+
+def _is_main_test(test: Any) -> bool:
+    """``__name__ == "__main__"`` (either way round)."""
+    import libcst as cst
+
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1 or \
+            not isinstance(test.comparisons[0].operator, cst.Equal):
+        return False
+    sides = [test.left, test.comparisons[0].comparator]
+    names = [n for n in sides if isinstance(n, cst.Name) and n.value == "__name__"]
+    strings = [n for n in sides if isinstance(n, cst.SimpleString) and n.evaluated_value == "__main__"]
+    return len(names) == 1 and len(strings) == 1
 
 
 def _catches_import_error(handler: Any) -> bool:
