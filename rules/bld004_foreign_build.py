@@ -14,8 +14,9 @@ same version (whether one exists for Linux is a question for the index rules).
 The project part covers local packages whose source compiles native code (`ext_modules`, Cython,
 setuptools-rust, maturin, scikit-build-core, meson-python) but whose platform no wheel tag records:
 the project itself, editable installs tagged `py3-none-any`, legacy develop installs. They are
-built where the environment lives (this machine, or the machine of a `pip inspect` snapshot); when
-that platform is not the workers', the finding points at the `ext_modules` or `build-backend` line.
+built where the environment lives (this machine, or the machine of a `pip inspect` snapshot; this
+machine when there is no environment, as with `--no-env`); when that platform is not the workers',
+the finding points at the `ext_modules` or `build-backend` line.
 
 ## Why it breaks package sync
 Package sync rebuilds local packages and direct references on the machine that launches the

@@ -33,14 +33,27 @@ def check_project(project: Project, target: Target) -> Iterator[Finding]:
         if runs_on(built_on, target):
             continue
         name = package.name or package.root.name
+        if target.is_arm:
+            # PLT001 already says package sync has no ARM clusters: launching from an ARM machine is no fix.
+            fix = (f"package sync does not support ARM clusters (PLT001): use x86_64 workers (target linux_x86_64)"
+                   f"{', where code built on this machine runs' if runs_on(built_on, Target()) else ''}, or build a "
+                   f"Docker image for the ARM workers with {name} compiled for {target.platform}")
+        else:
+            fix = (f"build {name} for {target.platform} (a manylinux wheel, e.g. with cibuildwheel in CI) and install "
+                   f"it from PyPI, or launch the cluster from a Linux {target.arch} machine")
         yield Finding(
             message=(f"{name} compiles native code ({compiled.reason}) and package sync builds it on this machine "
-                     f"({built_on}); that code cannot run on {target.platform} workers"),
+                     f"({built_on}): code compiled for {_described(built_on)} cannot run on {target.platform} workers"),
             path=str(compiled.where.path), line=compiled.where.line, column=compiled.where.column,
             package=package.name, package_version=package.version,
-            help=(f"build {name} for {target.platform} (a manylinux wheel, e.g. with cibuildwheel in CI) and install it "
-                  f"from PyPI, or launch the cluster from a Linux {target.arch} machine"),
+            help=fix,
         )
+
+
+def _described(platform: str) -> str:
+    built = Target(platform=platform)
+    system = {"linux": "Linux", "macos": "macOS", "windows": "Windows"}.get(built.os, built.os)
+    return f"{system} {built.arch}"
 
 
 def runs_on(platform: str, target: Target) -> bool:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import sysconfig
 from pathlib import Path
+
+import pytest
 
 from project_cases import case, environ, found, lint, messages
 from support import make_venv
@@ -52,7 +55,31 @@ def test_snapshot_taken_on_a_mac(tmp_path: Path) -> None:
     assert report["diagnostics"] == []
 
 
-def test_unknown_build_platform_says_nothing(tmp_path: Path) -> None:
-    code, report = lint(case("compiled_project", tmp_path), "--platform", "linux_aarch64", "--select", "BLD004",
+LINUX_X86_64_HOST = pytest.mark.skipif(sysconfig.get_platform() != "linux-x86_64",
+                                       reason="judges what this machine (a Linux x86_64 host) builds")
+
+
+@LINUX_X86_64_HOST
+def test_without_an_environment_the_project_is_built_on_this_machine(tmp_path: Path) -> None:
+    # --no-env: package sync builds the project here (linux_x86_64), and ARM workers cannot run that code
+    code, report = lint(case("compiled_project", tmp_path), "--platform", "linux_aarch64", "--select",
+                        "BLD004,PLT001", env=environ(tmp_path))
+    assert found(report, "BLD004") == [("setup.py", 7)]
+    [message] = messages(report, "BLD004")
+    assert "package sync builds it on this machine (linux_x86_64)" in message
+    assert "code compiled for Linux x86_64 cannot run on linux_aarch64 workers" in message
+    [diag] = [d for d in report["diagnostics"] if d["code"] == "BLD004"]
+    # PLT001 already says ARM clusters are unsupported: the fix must not be "launch from an ARM machine"
+    assert "package sync does not support ARM clusters (PLT001)" in diag["help"]
+    assert "launch the cluster from" not in diag["help"]
+    assert [d["code"] for d in report["diagnostics"]].count("PLT001") == 1
+
+
+@LINUX_X86_64_HOST
+def test_without_an_environment_default_target_matches_this_machine(tmp_path: Path) -> None:
+    code, report = lint(case("compiled_project", tmp_path), "--select", "BLD004", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0
+    # pure Python is fine for ARM workers too (as far as BLD004 goes)
+    code, report = lint(case("python3_setup_py", tmp_path), "--platform", "linux_aarch64", "--select", "BLD004",
                         env=environ(tmp_path))
     assert report["diagnostics"] == []

@@ -202,10 +202,16 @@ def _main_file(root: Path, source: package_source.PackageSource, req_files: list
     return source.pyproject.path if source.pyproject is not None else None
 
 
+def host_platform() -> str:
+    """This machine as a wheel platform tag: linux_x86_64, macosx_14_0_arm64, win_amd64."""
+    return sysconfig.get_platform().replace("-", "_").replace(".", "_").replace(" ", "_")
+
+
 def _env_platform(location: Any) -> str | None:
-    """The platform local packages are built on: this machine, or the snapshot's when linting a report."""
+    """The platform local packages are built on: the snapshot's when linting a report, else this machine
+    (where the environment lives, and where package sync builds the project when there is no environment)."""
     if location is None:
-        return None
+        return host_platform()
     if location.kind == "inspect":
         from envlint.facts.inspect_report import report_markers
 
@@ -214,7 +220,7 @@ def _env_platform(location: Any) -> str | None:
         except Exception:  # the environment fact reports an unreadable report
             return None
         return platform_from_markers(markers)
-    return sysconfig.get_platform().replace("-", "_").replace(".", "_")
+    return host_platform()
 
 
 def platform_from_markers(markers: dict[str, str]) -> str | None:

@@ -152,8 +152,8 @@ class Project:
     main_dependency_file: Path | None = None
     """pyproject.toml / requirements.txt / setup.cfg / setup.py: where undeclared findings point."""
     env_platform: str | None = None
-    """The platform local packages are built on (this machine for a live environment, the snapshot's
-    for a pip inspect report); None when unknown."""
+    """The platform local packages are built on (this machine for a live environment or none at all, the
+    snapshot's for a pip inspect report); None when unknown."""
     installed_direct: frozenset[str] = frozenset()
     """Canonical names the environment has from a direct reference (reported by the environment part
     of SRC002, which points at the declaring line)."""
