@@ -57,8 +57,25 @@ class Failure:
     """The index answered 404 for a file (metadata not served, file gone): an answer, not a fault."""
 
 
-class _Unreachable(Exception):
-    """Connection refused, DNS failure or timeout: the index itself is not answering."""
+def _cannot_reach(exc: BaseException) -> bool:
+    """Did the failure happen before a connection to the index existed (refused, DNS, connect timeout)?
+
+    Only such a failure says the index itself is unreachable. A read timeout or a connection the
+    server dropped mid-answer is about one look-up: requests wraps the read timeout of a streamed
+    body in a ``ConnectionError`` too, so the cause is read from urllib3's exception, not the class.
+    """
+    from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
+
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return True
+    if isinstance(exc, (requests.ReadTimeout, requests.exceptions.SSLError)):
+        return False
+    cause = exc.args[0] if exc.args else None
+    if isinstance(cause, MaxRetryError):
+        cause = cause.reason
+    return isinstance(cause, (NewConnectionError, ConnectTimeoutError))
 
 
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
@@ -131,7 +148,9 @@ class IndexClient:
     def _attempts(self, what: str, deadline: float, call: Callable[[float], T]) -> T | Failure:
         """Run ``call(timeout)`` with retries and backoff, within ``deadline``; failures become Failure."""
         last = "no attempt made"
+        unreachable = False
         for attempt in range(self.retries):
+            unreachable = False
             if self._down is not None:
                 return Failure(f"index unreachable: {self._down}")
             remaining = deadline - time.monotonic()
@@ -149,12 +168,13 @@ class IndexClient:
                 last = f"HTTP {status} from the index"
                 if status < 500 and status not in (408, 429):
                     return Failure(last)
-            except requests.Timeout:
-                last = f"timed out after {self.timeout:g} s"
-            except requests.ConnectionError as exc:
-                last = f"cannot connect ({_short(exc)})"
-                if "timed out" in last:
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                unreachable = _cannot_reach(exc)
+                if isinstance(exc, requests.Timeout) or "timed out" in str(exc):
                     last = f"timed out after {self.timeout:g} s"
+                    last = f"cannot connect ({last})" if unreachable else last
+                else:
+                    last = f"cannot connect ({_short(exc)})" if unreachable else f"connection failed ({_short(exc)})"
             except requests.RequestException as exc:
                 return Failure(f"request failed: {_short(exc)}")
             except _Malformed as exc:
@@ -162,8 +182,9 @@ class IndexClient:
             if attempt + 1 < self.retries:
                 time.sleep(max(0.0, min(self._backoff(attempt), deadline - time.monotonic())))
         attempts = f"{self.retries} attempt{'s' if self.retries != 1 else ''}"
-        if last.startswith(("timed out", "cannot connect")):
-            # The index itself is not answering: every look-up of the run gets this same reason.
+        if unreachable:
+            # No connection to the index at all: every look-up of the run gets this same reason. A
+            # read timeout is not that: one project's page (or one file) can be slow to come.
             with self._lock:
                 self._down = self._down or f"{last}, {attempts}"
             return Failure(f"index unreachable: {self._down}")

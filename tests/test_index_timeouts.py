@@ -1,0 +1,51 @@
+"""Slow look-ups: one project that times out is that project's failure, never the whole index's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from index_server import IndexServer
+from support import clean_environ, find, make_wheel, run_json
+
+CP311_LINUX = "cp311-cp311-manylinux_2_17_x86_64"
+
+
+def inspect_report(path: Path, dists: list[tuple[str, str]]) -> Path:
+    """A ``pip inspect`` report of a Linux CPython 3.11 environment holding ``dists`` (from an index)."""
+    installed = [{"metadata": {"metadata_version": "2.1", "name": n, "version": v},
+                  "metadata_location": f"/home/u/.venv/lib/python3.11/site-packages/{n}-{v}.dist-info",
+                  "installer": "pip", "requested": True} for n, v in dists]
+    environment = {"implementation_name": "cpython", "implementation_version": "3.11.9", "os_name": "posix",
+                   "platform_machine": "x86_64", "platform_system": "Linux", "python_full_version": "3.11.9",
+                   "platform_python_implementation": "CPython", "python_version": "3.11", "sys_platform": "linux"}
+    path.write_text(json.dumps({"version": "1", "pip_version": "24.0", "installed": installed,
+                                "environment": environment}))
+    return path
+
+
+def test_one_slow_project_does_not_shut_off_the_index(tmp_path: Path) -> None:
+    """An environment of 60 distributions where one project's page answers after the timeout: that
+    look-up is skipped, and the resolver's later look-ups still reach the index (PIN003 fires)."""
+    w = tmp_path / "w"
+    index = IndexServer(project_faults={"slowpkg": "sleep"}, sleep=4.0)
+    dists = [(f"pkg{i:02d}", "1.0") for i in range(59)] + [("slowpkg", "1.0")]
+    for name, version in dists:
+        index.add_file(make_wheel(w, name, version))
+    for v in ("2022.1.0", "2022.5.1"):
+        index.add_file(make_wheel(w, "dask", v))
+    index.add_file(make_wheel(w, "distributed", "2022.5.1", requires=["dask==2022.05.1"]))
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "envlint.toml").write_text("timeout = 1\nretries = 1\n")
+    (project / "requirements.txt").write_text("dask==2022.1.0\ndistributed==2022.05.1\n")
+    report_file = inspect_report(tmp_path / "inspect.json", dists)
+    with index:
+        code, report = run_json(project, "--inspect", report_file, "--index-url", index.url,
+                                "--cache-dir", tmp_path / "cache", "--select", "BLD003,SRC003,PLT002,PIN003",
+                                env=clean_environ(XDG_CACHE_HOME=str(tmp_path / "xdg")))
+    skipped = {s["what"]: s["reason"] for s in report["skipped"] if s["what"].startswith(("index", "resolver"))}
+    assert skipped == {"index: slowpkg": "timed out after 1 s (1 attempt)"}
+    [diag] = find(report, "PIN003")
+    assert "dask==2022.1.0 (requirements.txt:1) and distributed==2022.05.1 (requirements.txt:2)" in diag["message"]
+    assert code == 1
