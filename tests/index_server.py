@@ -8,7 +8,9 @@ for it (``Accept: application/vnd.pypi.simple.v1+json``), PEP 503 HTML otherwise
 Faults, for the whole server or per project: ``"sleep"`` (answers only after ``sleep`` seconds, so a
 client with a shorter timeout gives up; the server thread is a daemon and the sleep is bounded),
 ``"500"`` (Internal Server Error), ``"malformed"`` (a JSON content type with a body that is not
-JSON). :func:`closed_port_url` gives an index URL nobody listens on.
+JSON), ``"trickle"`` (headers at once, then one body byte every ``trickle_every`` seconds for
+``trickle_for`` seconds: no single read ever times out). :func:`closed_port_url` gives an index URL
+nobody listens on.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ class IndexServer:
     fault: str | None = None
     project_faults: dict[str, str] = field(default_factory=dict)
     sleep: float = 2.0
+    trickle_every: float = 0.25
+    trickle_for: float = 120.0
     max_age: int = 600
     projects: dict[str, list[ServedFile]] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
@@ -138,10 +142,30 @@ class _Handler(BaseHTTPRequestHandler):
         if fault == "500":
             self._send(500, b"internal server error", "text/plain")
             return True
+        if fault == "trickle":
+            self._trickle()
+            return True
         if fault == "malformed":
             self._send(200, b'{"meta": {"api-version": "1.1"}, "files": [ {"filename": ', JSON_TYPE)
             return True
         return False
+
+    def _trickle(self) -> None:
+        """A 200 whose body comes one byte at a time, until ``trickle_for`` ends or the client leaves."""
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", JSON_TYPE)
+            self.send_header("Content-Length", "1000000")
+            self.end_headers()
+            self.wfile.flush()
+            end = time.monotonic() + self.index.trickle_for
+            while time.monotonic() < end:
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(self.index.trickle_every)
+        except OSError:
+            pass  # the client gave up
+        self.close_connection = True
 
     def _project(self, name: str) -> None:
         canonical = canonicalize_name(name)

@@ -17,10 +17,11 @@ look-up that cannot reach the index at all stops the rest of the batch from queu
 
 from __future__ import annotations
 
-import concurrent.futures
+import collections
 import hashlib
 import marshal
 import os
+import queue
 import re
 import sys
 import threading
@@ -179,6 +180,8 @@ class IndexClient:
                 return Failure(f"request failed: {_short(exc)}")
             except _Malformed as exc:
                 return Failure(f"malformed response: {exc}")
+            except _TooSlow:
+                return Failure(f"no answer within {self.budget:g} s (the body came too slowly)")
             if attempt + 1 < self.retries:
                 time.sleep(max(0.0, min(self._backoff(attempt), deadline - time.monotonic())))
         attempts = f"{self.retries} attempt{'s' if self.retries != 1 else ''}"
@@ -192,13 +195,34 @@ class IndexClient:
 
     def _map(self, items: list[str], work: Callable[[str], ProjectInfo | Failure | bytes], deadline: float,
              label: str) -> dict[str, object]:
-        """Run ``work`` over ``items`` on a thread pool; what is not done by ``deadline`` fails."""
+        """Run ``work`` over ``items`` on worker threads; what is not done by ``deadline`` fails.
+
+        The workers are daemon threads of our own, not a ThreadPoolExecutor: a worker stuck reading
+        from a server that never finishes its answer is abandoned at the deadline, and nothing joins
+        it when the interpreter exits (concurrent.futures joins its workers at exit, which kept
+        envlint running as long as the server kept sending).
+        """
         results: dict[str, object] = {}
         if not items:
             return results
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=min(self.workers, len(items)),
-                                                     thread_name_prefix="envlint-index")
-        futures = {pool.submit(work, item): item for item in items}
+        pending = collections.deque(items)
+        done: queue.SimpleQueue[tuple[str, object]] = queue.SimpleQueue()
+        lock = threading.Lock()
+
+        def worker() -> None:
+            while True:
+                with lock:
+                    if not pending:
+                        return
+                    item = pending.popleft()
+                try:
+                    value: object = work(item)
+                except Exception as exc:  # a bug in parsing must not end the run
+                    value = Failure(f"internal error: {type(exc).__name__}: {exc}")
+                done.put((item, value))
+
+        for i in range(min(self.workers, len(items))):
+            threading.Thread(target=worker, name=f"envlint-index-{i}", daemon=True).start()
         progress = None
         if self.progress and len(items) >= PROGRESS_THRESHOLD:
             from rich.console import Console
@@ -207,23 +231,25 @@ class IndexClient:
             progress = Progress(console=Console(stderr=True), transient=True)
             task = progress.add_task(label, total=len(items))
             progress.start()
+        # Each look-up stops itself at ``deadline``; the grace lets it say why (timeout, refused...).
+        end = deadline + GRACE
         try:
-            # Each look-up stops itself at ``deadline``; the grace lets it say why (timeout, refused...).
-            wait = max(0.0, deadline - time.monotonic()) + GRACE
-            for fut in concurrent.futures.as_completed(futures, timeout=wait):
-                item = futures[fut]
+            while len(results) < len(items):
+                remaining = end - time.monotonic()
+                if remaining <= 0:
+                    break
                 try:
-                    results[item] = fut.result()
-                except Exception as exc:  # a bug in parsing must not end the run
-                    results[item] = Failure(f"internal error: {type(exc).__name__}: {exc}")
+                    item, value = done.get(timeout=remaining)
+                except queue.Empty:
+                    break
+                results[item] = value
                 if progress is not None:
                     progress.advance(task)
-        except concurrent.futures.TimeoutError:
-            pass
         finally:
+            with lock:
+                pending.clear()  # nothing more starts; a worker still reading is abandoned
             if progress is not None:
                 progress.stop()
-            pool.shutdown(wait=False, cancel_futures=True)
         for item in items:
             results.setdefault(item, Failure(f"no answer within {self.budget:g} s"))
         return results
@@ -262,10 +288,10 @@ class IndexClient:
                     return ProjectInfo(name, False, offline=self.offline, source=url)
                 r.raise_for_status()
                 try:
-                    return self._to_info(name, r)
+                    return self._to_info(name, r, deadline)
                 except requests.exceptions.InvalidJSONError as exc:
                     raise _Malformed(_short(exc)) from exc
-                except (requests.RequestException, OfflineMiss, _Malformed):
+                except (requests.RequestException, OfflineMiss, _Malformed, _TooSlow):
                     raise  # e.g. a timeout while the body streams in
                 except Exception as exc:  # JSON/HTML/content-type errors of a bad body
                     raise _Malformed(_short(exc)) from exc
@@ -274,12 +300,12 @@ class IndexClient:
 
         return self._attempts(f"project {name}", deadline, call)
 
-    def _to_info(self, name: str, r: requests.Response) -> ProjectInfo:
-        records, versions = self._parsed_page(name, r)
+    def _to_info(self, name: str, r: requests.Response, deadline: float) -> ProjectInfo:
+        records, versions = self._parsed_page(name, r, deadline)
         return ProjectInfo(name, True, records, versions=versions, offline=self.offline, source=r.url,
                            base_url=r.url)
 
-    def _parsed_page(self, name: str, r: requests.Response) -> tuple[dict[str, tuple[str, bytes]], list[str] | None]:
+    def _parsed_page(self, name: str, r: requests.Response, deadline: float) -> tuple[dict[str, tuple[str, bytes]], list[str] | None]:
         """The page's file records (by version, each group marshalled) and PEP 700 versions, parsed
         once per distinct body.
 
@@ -293,7 +319,7 @@ class IndexClient:
         # the cache holds; only a response without either is hashed.
         ident = r.headers.get("ETag") or (r.headers.get("Date", "") + "/" + r.headers.get("Content-Length", ""))
         if not getattr(r, "from_cache", False) or ident == "/":
-            body = r.content  # a network answer is read in full: that is when CacheControl stores it
+            body = read_body(r, deadline)  # read in full: that is when CacheControl stores it
             if ident == "/":
                 ident = hashlib.blake2b(body, digest_size=20).hexdigest()
         key = hashlib.blake2b("\0".join((r.url, ctype, ident)).encode(), digest_size=20).hexdigest()
@@ -304,6 +330,7 @@ class IndexClient:
             return groups, versions
         except (OSError, EOFError, ValueError, TypeError):
             pass
+        read_body(r, deadline)
         records, versions = parse_page(name, r)
         groups = {k: (text, marshal.dumps(v)) for k, (text, v) in group_records(records).items()}
         if not self.offline:
@@ -319,9 +346,18 @@ class IndexClient:
     # -- files -----------------------------------------------------------------------------------
     def get_bytes(self, url: str, *, what: str, digests: Iterable[tuple[str, str]] = (),
                   deadline: float | None = None, max_size: int = MAX_DOWNLOAD) -> bytes | Failure:
-        """A file's bytes (checked against the index's digests when it gave some)."""
+        """A file's bytes (checked against the index's digests when it gave some).
+
+        Read on a worker thread, so that a server that never finishes cannot hold the caller past
+        the deadline."""
         limit = time.monotonic() + self.budget
         limit = min(limit, deadline) if deadline is not None else limit
+        digests = tuple(digests)
+        got = self._map([url], lambda u: self._fetch(u, what, digests, limit, max_size), limit, "index downloads")
+        return got[url]  # type: ignore[return-value]
+
+    def _fetch(self, url: str, what: str, digests: Iterable[tuple[str, str]], limit: float,
+               max_size: int = MAX_DOWNLOAD) -> bytes | Failure:
         self._client()
         assert self._session is not None
         session = self._session
@@ -332,7 +368,7 @@ class IndexClient:
                 size = r.headers.get("Content-Length", "")
                 if size.isdigit() and int(size) > max_size:
                     raise _Malformed(f"{what} is larger than {max_size // (1024 * 1024)} MB; not read")
-                data = r.content
+                data = read_body(r, limit, max_size=max_size, what=what)
             for algo, expected in digests:
                 if algo in hashlib.algorithms_available:
                     if hashlib.new(algo, data).hexdigest() != expected.lower():
@@ -348,13 +384,43 @@ class IndexClient:
         specs = {url: (what, digests) for url, what, digests in files}
         limit = time.monotonic() + self.budget
         limit = min(limit, deadline) if deadline is not None else limit
-        return self._map(sorted(specs), lambda u: self.get_bytes(u, what=specs[u][0], digests=specs[u][1],
-                                                                 deadline=limit),
+        return self._map(sorted(specs), lambda u: self._fetch(u, specs[u][0], specs[u][1], limit),
                          limit, "index downloads")  # type: ignore[return-value]
 
 
 class _Malformed(Exception):
     """The index answered, but the body cannot be read."""
+
+
+class _TooSlow(Exception):
+    """The body was still coming in at the deadline (each read in time, the whole too slow)."""
+
+
+#: Bytes read at a time while a body streams in (requests' own chunk size for ``Response.content``).
+BODY_CHUNK = 10 * 1024
+
+
+def read_body(r: requests.Response, deadline: float, *, max_size: int | None = None, what: str = "the body") -> bytes:
+    """The response's body, read chunk by chunk with the deadline checked between chunks.
+
+    The read timeout bounds each socket read, not the whole body: a server that sends a byte now and
+    then is never timed out by it. Once read, ``r.content``, ``r.text`` and ``r.json()`` use these bytes.
+    """
+    if r._content_consumed and isinstance(r._content, bytes):
+        return r._content
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in r.iter_content(BODY_CHUNK):
+        chunks.append(chunk)
+        size += len(chunk)
+        if max_size is not None and size > max_size:
+            raise _Malformed(f"{what} is larger than {max_size // (1024 * 1024)} MB; not read")
+        if time.monotonic() > deadline:
+            raise _TooSlow()
+    body = b"".join(chunks)
+    r._content = body
+    r._content_consumed = True
+    return body
 
 
 def parse_page(name: str, r: requests.Response) -> tuple[list[FileRecord], list[str] | None]:
