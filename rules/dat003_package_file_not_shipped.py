@@ -3,7 +3,9 @@
 ## What it does
 Finds code of a local package (the project, or an editable or local-directory install) that reads a
 file next to its own code: `os.path.join(os.path.dirname(__file__), "x.csv")`,
-`Path(__file__).parent / "x.csv"`, `importlib.resources.files(pkg) / "x.csv"`,
+`Path(__file__).parent / "x.csv"`, `importlib.resources.files(pkg) / "x.csv"` (or
+`.joinpath("x.csv")`), the legacy `importlib.resources.read_text(pkg, "x.csv")` and its
+`read_binary`/`open_text`/`open_binary`/`path`/`is_resource` siblings,
 `pkgutil.get_data(__name__, "x.csv")`, `pkg_resources.resource_filename(...)`. It then predicts
 whether the package's wheel will carry that file: a file outside every shipped package never is;
 setuptools ships data files only when `package_data` (or `include_package_data` with MANIFEST.in)

@@ -60,3 +60,26 @@ def test_tests_and_code_directories_put_on_sys_path_are_not_reads(tmp_path: Path
         'packages=["churn"]', 'packages=["churn", "churn.tests"]'))
     code, report = lint(project, "--select", "DAT003", env=environ(tmp_path))
     assert report["diagnostics"] == []
+
+
+def test_package_resource_apis_read_files_the_wheel_leaves_out(tmp_path: Path) -> None:
+    # pkgutil.get_data, the legacy importlib.resources functions and files().joinpath(), each bound to a name
+    # at import time: the read happens where the name is bound (and a later use is not reported twice)
+    code, report = lint(case("resource_api_undeclared", tmp_path), "--select", "DAT003", env=environ(tmp_path))
+    assert code == 1
+    assert found(report, "DAT003") == [("memo/texts.py", line) for line in (7, 8, 9, 10, 11, 12, 13, 14, 18)]
+    expressions = [m.split(" next to its code (", 1)[1].split("), but", 1)[0] for m in messages(report, "DAT003")]
+    assert expressions == [
+        'pkgutil.get_data("memo", "notes.txt")', 'importlib.resources.read_text("memo", "notes.txt")',
+        'res.read_binary("memo", "notes.txt")', 'importlib.resources.open_text("memo", "notes.txt")',
+        'importlib.resources.open_binary("memo", "notes.txt")', 'importlib.resources.is_resource("memo", "notes.txt")',
+        'files("memo").joinpath("notes.txt")', 'importlib.resources.open_text("memo.templates", "report.html")',
+        'importlib.resources.path("memo", "notes.txt")']
+    templates = report["diagnostics"][7]
+    assert "reads memo/templates/report.html" in templates["message"]
+    assert 'package_data={"memo": ["templates/*.html"]}' in templates["help"]
+
+
+def test_package_resource_apis_reading_declared_package_data_are_clean(tmp_path: Path) -> None:
+    code, report = lint(case("resource_api_declared", tmp_path), "--select", "DAT003", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0

@@ -3,21 +3,25 @@
 Recognised (parsed with ``ast``, never run): ``os.path.join(os.path.dirname(__file__), "x.csv")``
 (with ``abspath``/``realpath``/``normpath``), ``Path(__file__).parent / "x.csv"`` (``.resolve()``,
 ``.parents[n]``, ``.joinpath(...)``, ``.with_name(...)``), names bound to such paths,
-``importlib.resources.files(pkg) / "x.csv"`` and ``read_text``/``open_binary``/``path``(pkg, "x.csv"),
+``importlib.resources.files(pkg) / "x.csv"`` (or ``.joinpath("x.csv")``) and the legacy
+``read_text``/``read_binary``/``open_text``/``open_binary``/``path``/``is_resource``(pkg, "x.csv"),
 ``pkgutil.get_data(__name__, "x.csv")`` and ``pkg_resources.resource_filename``/``resource_string``/
-``resource_stream``. A path counts when it is used (passed to a call, opened, read), not where it is
-only bound to a name; the file (or directory) must exist in the source tree.
+``resource_stream``. A ``__file__``-relative path counts when it is used (passed to a call, opened,
+read), not where it is only bound to a name; a package resource counts where it is named, bound or not
+(``NOTES = pkgutil.get_data("pkg", "notes.txt")`` reads at import). The file (or directory) must exist
+in the source tree.
 """
 
 from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 _FILE_FUNCS = {"dirname", "abspath", "realpath", "normpath"}
-_RESOURCE_FILE_FUNCS = {"read_text", "read_binary", "open_text", "open_binary", "path"}
+_RESOURCE_FILE_FUNCS = {"read_text", "read_binary", "open_text", "open_binary", "path", "is_resource"}
+_RESOURCE_MODULES = ("importlib.resources", "importlib_resources", "pkgutil", "pkg_resources")
 _PKG_RESOURCES = {"resource_filename", "resource_string", "resource_stream", "resource_listdir",
                   "resource_isdir"}
 PREFILTER = ("__file__", "resources", "get_data", "resource_")
@@ -28,6 +32,11 @@ class _PathValue:
     path: Path
     literal: bool
     """At least one literal part was joined onto the module's location."""
+    resource: bool = False
+    """Named through a package-resource API (importlib.resources, pkgutil, pkg_resources): only ever used
+    to read package data, so it counts even where it is only bound to a name."""
+    recorded: bool = False
+    """Already reported where it was bound to a name (its later uses are not reported again)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,20 @@ def package_dir_of(module: str, module_file: Path, packages: dict[str, Path]) ->
     parent = module.rsplit(".", 1)[0] if "." in module else None
     if parent and parent in packages:
         return packages[parent]
+    return None
+
+
+def _resource_dir(name: str, packages: dict[str, Path]) -> Path | None:
+    """The directory a dotted resource anchor names: a listed package, or a directory without __init__.py
+    inside one (``open_text("pkg.templates", ...)`` imports it as a namespace package)."""
+    if name in packages:
+        return packages[name]
+    parts = name.split(".")
+    for i in range(len(parts) - 1, 0, -1):
+        owner = packages.get(".".join(parts[:i]))
+        if owner is not None:
+            candidate = owner.joinpath(*parts[i:])
+            return candidate if candidate.is_dir() else None
     return None
 
 
@@ -74,7 +97,7 @@ class _Scanner:
             return package_dir_of(name, self.path, self.packages) or (
                 self.path.parent if node.id == "__name__" else None)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return package_dir_of(node.value, self.path, self.packages)
+            return _resource_dir(node.value, self.packages) or package_dir_of(node.value, self.path, self.packages)
         if isinstance(node, ast.Name) and node.id in self.packages:
             return self.packages[node.id]
         return None
@@ -95,7 +118,7 @@ class _Scanner:
                 inner = self.value(args[0], depth + 1)
                 if inner is None:
                     return None
-                return _PathValue(inner.path.parent, inner.literal) if name == "dirname" else inner
+                return replace(inner, path=inner.path.parent, recorded=False) if name == "dirname" else inner
             if name == "join" and _is_os_path(func) and args:
                 base = self.value(args[0], depth + 1)
                 parts = [_literal(a) for a in args[1:]]
@@ -119,27 +142,28 @@ class _Scanner:
                         return None if any(p is None for p in parts) else _join(owner, parts)
                     if func.attr == "with_name" and len(args) == 1:
                         part = _literal(args[0])
-                        return None if part is None else _PathValue(owner.path.with_name(part), True)
+                        return None if part is None else _PathValue(owner.path.with_name(part), True,
+                                                                    owner.resource)
             if name == "files" and self._is_resources(func) and len(args) == 1:
                 directory = self.package_dir(args[0])
-                return _PathValue(directory, False) if directory is not None else None
+                return _PathValue(directory, False, True) if directory is not None else None
             if name in _RESOURCE_FILE_FUNCS and self._is_resources(func) and len(args) >= 2:
                 directory = self.package_dir(args[0])
                 part = _literal(args[1])
                 if directory is not None and part is not None:
-                    return _PathValue(directory / part, True)
+                    return _join(_PathValue(directory, False, True), [part])
             if (name == "get_data" and self._is_module(func, "pkgutil")) or \
                     (name in _PKG_RESOURCES and self._is_module(func, "pkg_resources")):
                 if len(args) >= 2:
                     directory = self.package_dir(args[0])
                     part = _literal(args[1])
                     if directory is not None and part is not None:
-                        return _PathValue(directory.joinpath(*part.split("/")), True)
+                        return _join(_PathValue(directory, False, True), [part])
             return None
         if isinstance(node, ast.Attribute):
             if node.attr == "parent":
                 inner = self.value(node.value, depth + 1)
-                return _PathValue(inner.path.parent, inner.literal) if inner is not None else None
+                return replace(inner, path=inner.path.parent, recorded=False) if inner is not None else None
             return None
         if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "parents":
             inner = self.value(node.value.value, depth + 1)
@@ -147,7 +171,7 @@ class _Scanner:
             if inner is not None and isinstance(index, ast.Constant) and isinstance(index.value, int):
                 parents = inner.path.parents
                 if 0 <= index.value < len(parents):
-                    return _PathValue(parents[index.value], inner.literal)
+                    return replace(inner, path=parents[index.value], recorded=False)
             return None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
             left = self.value(node.left, depth + 1)
@@ -179,14 +203,18 @@ class _Scanner:
             self.visit_stmt(stmt)
 
     def visit_stmt(self, stmt: ast.stmt) -> None:
-        if isinstance(stmt, ast.ImportFrom) and stmt.module in (
-                "importlib.resources", "importlib_resources", "pkgutil", "pkg_resources"):
+        if isinstance(stmt, ast.ImportFrom) and stmt.module in _RESOURCE_MODULES:
             for alias in stmt.names:
                 self.resources_names.add(alias.asname or alias.name)
             return
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == "importlib":  # from importlib import resources as r
+            for alias in stmt.names:
+                if alias.name == "resources":
+                    self.resources_names.add(alias.asname or alias.name)
+            return
         if isinstance(stmt, ast.Import):
             for alias in stmt.names:
-                if alias.name in ("importlib.resources", "importlib_resources") and alias.asname:
+                if alias.name in _RESOURCE_MODULES and alias.asname:
                     self.resources_names.add(alias.asname)
             return
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -200,6 +228,9 @@ class _Scanner:
         if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             value = self.value(stmt.value)
+            if value is not None and value.literal and value.resource and not value.recorded:
+                self.record(stmt.value, value)  # NOTES = pkgutil.get_data("pkg", "notes.txt")
+                value = replace(value, recorded=True)
             for target in targets:
                 if isinstance(target, ast.Name):
                     self.scopes[-1][target.id] = value
@@ -221,7 +252,7 @@ class _Scanner:
     def visit_expr(self, node: ast.expr, parent_is_path: bool) -> None:
         value = self.value(node)
         if value is not None and not parent_is_path:
-            if value.literal:
+            if value.literal and not value.recorded:
                 self.record(node, value)
             return
         for child in ast.iter_child_nodes(node):
@@ -262,9 +293,9 @@ def _join(base: _PathValue, parts: list[str | None]) -> _PathValue:
     for part in parts:
         assert part is not None
         if not part or os.path.isabs(part) or "://" in part:
-            return _PathValue(path, base.literal)
+            return replace(base, path=path, recorded=False)
         path = path.joinpath(*[p for p in part.replace("\\", "/").split("/") if p])
-    return _PathValue(path, base.literal or bool(parts))
+    return _PathValue(path, base.literal or bool(parts), base.resource)
 
 
 def scan_module(path: Path, module: str, packages: dict[str, Path], text: str) -> tuple[list[FoundRead], SyntaxError | None]:
