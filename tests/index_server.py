@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from packaging.utils import canonicalize_name, parse_sdist_filename, parse_wheel_filename
+from packaging.utils import canonicalize_name, parse_wheel_filename
+from packaging.version import Version
 
 JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 
@@ -75,7 +76,7 @@ class IndexServer:
             project = parse_wheel_filename(name)[0]
             meta = _wheel_metadata(data) if metadata else None
         else:
-            project = parse_sdist_filename(name)[0]
+            project = sdist_name_version(name)[0]
             meta = _sdist_pkg_info(data) if metadata else None
         served = ServedFile(name, data, yanked, requires_python, meta)
         self._bodies.clear()
@@ -237,7 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
 def _versions(files: list[ServedFile]) -> list[str]:
     out = []
     for f in files:
-        v = str(parse_wheel_filename(f.filename)[1] if f.filename.endswith(".whl") else parse_sdist_filename(f.filename)[1])
+        v = str(parse_wheel_filename(f.filename)[1] if f.filename.endswith(".whl") else sdist_name_version(f.filename)[1])
         if v not in out:
             out.append(v)
     return out
@@ -290,8 +291,19 @@ def _wheel_metadata(data: bytes) -> bytes | None:
     return None
 
 
+#: sdist archive suffixes -> tarfile write mode (pip still installs all of them).
+SDIST_FORMATS = {".tar.gz": "w:gz", ".tgz": "w:gz", ".tar.bz2": "w:bz2", ".tar.xz": "w:xz", ".tar": "w"}
+
+
+def sdist_name_version(filename: str) -> tuple[str, Version]:
+    """Name and version of ``name-version.<any sdist suffix>`` (packaging only knows .tar.gz and .zip)."""
+    ext = next(e for e in (*SDIST_FORMATS, ".zip") if filename.endswith(e))
+    name, _, version = filename[: -len(ext)].rpartition("-")
+    return canonicalize_name(name), Version(version)
+
+
 def _sdist_pkg_info(data: bytes) -> bytes | None:
-    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tf:
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:*") as tf:
         for m in tf:
             if m.name.count("/") == 1 and m.name.endswith("/PKG-INFO"):
                 fh = tf.extractfile(m)
@@ -301,9 +313,9 @@ def _sdist_pkg_info(data: bytes) -> bytes | None:
 
 def make_sdist(directory: Path, name: str, version: str, *, requires: Iterable[str] = (),
                build_requires: Iterable[str] | None = None, metadata_version: str = "2.2",
-               dynamic: Iterable[str] = ()) -> Path:
-    """A real ``name-version.tar.gz`` with PKG-INFO, pyproject.toml (when ``build_requires`` is not
-    None) and a small package."""
+               dynamic: Iterable[str] = (), ext: str = ".tar.gz") -> Path:
+    """A real ``name-version<ext>`` (a tar archive, compressed as :data:`SDIST_FORMATS` says) with
+    PKG-INFO, pyproject.toml (when ``build_requires`` is not None) and a small package."""
     directory.mkdir(parents=True, exist_ok=True)
     dist = canonicalize_name(name).replace("-", "_")
     top = f"{dist}-{version}"
@@ -318,8 +330,8 @@ def make_sdist(directory: Path, name: str, version: str, *, requires: Iterable[s
                                             'build-backend = "setuptools.build_meta"\n').encode()
     else:
         members[f"{top}/setup.py"] = b"from setuptools import setup\nsetup()\n"
-    path = directory / f"{top}.tar.gz"
-    with tarfile.open(path, "w:gz") as tf:
+    path = directory / f"{top}{ext}"
+    with tarfile.open(path, SDIST_FORMATS[ext]) as tf:  # type: ignore[call-overload]
         for arcname, data in members.items():
             info = tarfile.TarInfo(arcname)
             info.size = len(data)

@@ -8,22 +8,8 @@ import sys
 from pathlib import Path
 
 from index_server import IndexServer
+from pip_inspect import inspect_report
 from support import clean_environ, find, make_wheel, run_json
-
-CP311_LINUX = "cp311-cp311-manylinux_2_17_x86_64"
-
-
-def inspect_report(path: Path, dists: list[tuple[str, str]]) -> Path:
-    """A ``pip inspect`` report of a Linux CPython 3.11 environment holding ``dists`` (from an index)."""
-    installed = [{"metadata": {"metadata_version": "2.1", "name": n, "version": v},
-                  "metadata_location": f"/home/u/.venv/lib/python3.11/site-packages/{n}-{v}.dist-info",
-                  "installer": "pip", "requested": True} for n, v in dists]
-    environment = {"implementation_name": "cpython", "implementation_version": "3.11.9", "os_name": "posix",
-                   "platform_machine": "x86_64", "platform_system": "Linux", "python_full_version": "3.11.9",
-                   "platform_python_implementation": "CPython", "python_version": "3.11", "sys_platform": "linux"}
-    path.write_text(json.dumps({"version": "1", "pip_version": "24.0", "installed": installed,
-                                "environment": environment}))
-    return path
 
 
 def test_one_slow_project_does_not_shut_off_the_index(tmp_path: Path) -> None:

@@ -45,8 +45,8 @@ MAX_DOWNLOAD = 64 * 1024 * 1024
 PROGRESS_THRESHOLD = 10
 #: Seconds a batch waits past its deadline for look-ups to report their own failure.
 GRACE = 0.5
-#: Where parsed project pages are memoized, under the cache dir (bump when FileRecord changes).
-PARSED_DIR = "pages-v5"
+#: Where parsed project pages are memoized, under the cache dir (bump when FileRecord or its grouping changes).
+PARSED_DIR = "pages-v6"
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,7 @@ def metadata_from_wheel(data: bytes) -> DistMetadata | None:
 
 
 def _sdist_member(data: bytes, filename: str, wanted: str) -> bytes | None:
-    """The top-level ``<dir>/<wanted>`` member of an sdist (.tar.gz or .zip), or None."""
+    """The top-level ``<dir>/<wanted>`` member of an sdist (.zip, or a tar archive of any compression), or None."""
     try:
         if filename.endswith(".zip"):
             with zipfile.ZipFile(io.BytesIO(data)) as zf:

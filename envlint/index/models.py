@@ -28,6 +28,11 @@ from packaging.version import InvalidVersion, Version
 if TYPE_CHECKING:
     from envlint.facts.target import Target
 
+#: Archive suffixes of sdists pip installs: .tar.gz and .zip (PEP 625), and the legacy ones it still
+#: accepts (pip's ``SUPPORTED_EXTENSIONS`` less wheels). packaging's parser knows only the first two.
+SDIST_SUFFIXES = (".tar.gz", ".zip", ".tgz", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma",
+                  ".tar")
+
 #: Verdicts of :meth:`ProjectInfo.availability`.
 NO_PROJECT = "no-project"
 NO_VERSION = "no-version"
@@ -213,11 +218,15 @@ def _version_text(filename: str) -> str | None:
     if filename.endswith(".whl"):
         parts = filename.split("-")
         return parts[1] if len(parts) >= 5 else None
-    for ext in (".tar.gz", ".zip"):
-        if filename.endswith(ext):
-            stem = filename[: -len(ext)]
-            return stem.rpartition("-")[2] or None
-    return None
+    suffix = sdist_suffix(filename)
+    if suffix is None:
+        return None
+    return filename[: -len(suffix)].rpartition("-")[2] or None
+
+
+def sdist_suffix(filename: str) -> str | None:
+    """The sdist archive suffix of ``filename`` (``.tar.gz``, ``.tar.bz2``, ...), or None."""
+    return next((s for s in SDIST_SUFFIXES if filename.endswith(s)), None)
 
 
 #: One file of a page, as a PEP 691 file object (a dict with the JSON keys: ``filename``, ``url``,
@@ -290,8 +299,9 @@ def index_file(filename: str, url: str, *, requires_python: str | None = None,
         if filename.endswith(".whl"):
             _name, version, _build, tags = parse_wheel_filename(filename)
             kind = "wheel"
-        elif filename.endswith((".tar.gz", ".zip")):
-            _name, version = parse_sdist_filename(filename)
+        elif (suffix := sdist_suffix(filename)) is not None:
+            # the name and version rules do not depend on the suffix: parse as the .tar.gz it could be
+            _name, version = parse_sdist_filename(filename[: -len(suffix)] + ".tar.gz")
             tags = frozenset()
             kind = "sdist"
         else:
