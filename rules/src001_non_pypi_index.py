@@ -3,9 +3,10 @@
 ## What it does
 Reports every place that points pip or uv at a package source other than PyPI: an `index-url`,
 `extra-index-url`, `find-links` or `no-index` in any pip configuration layer (global, user, the
-environment's own `pip.conf`, `$PIP_CONFIG_FILE`) or in `PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL`,
-`PIP_FIND_LINKS`, `PIP_NO_INDEX`; requirements-file options (`--index-url`/`-i`,
-`--extra-index-url`, `--find-links`/`-f`, `--no-index`, nested files included); uv indexes
+environment's own `pip.conf`, `$PIP_CONFIG_FILE`; the Linux, macOS and Windows locations alike,
+such as `~/Library/Application Support/pip/pip.conf` and `%APPDATA%\\pip\\pip.ini`) or in
+`PIP_INDEX_URL`, `PIP_EXTRA_INDEX_URL`, `PIP_FIND_LINKS`, `PIP_NO_INDEX`; requirements-file options
+(`--index-url`/`-i`, `--extra-index-url`, `--find-links`/`-f`, `--no-index`, nested files included); uv indexes
 (`[[tool.uv.index]]`, `uv.toml`, `UV_INDEX`, `UV_DEFAULT_INDEX`, `UV_EXTRA_INDEX_URL`,
 `UV_FIND_LINKS`, ...); poetry sources; and the same options in the `pip:` list of
 `environment.yml`. It names the file and line, or the variable. An index URL equal to PyPI's is not

@@ -119,3 +119,58 @@ def test_credentials_in_an_index_url_are_not_printed(tmp_path: Path) -> None:
     code, report = lint(project, "--select", "SRC001", env=environ(tmp_path))
     [message] = messages(report, "SRC001")
     assert "s3cr3t" not in message and "https://bot:***@private.example.invalid/simple" in message
+
+
+def test_pip_configuration_files_of_macos_and_windows(tmp_path: Path) -> None:
+    # read where they exist, whatever the host: the environment may be a Mac's or a Windows machine's
+    project = case("requirements_plain", tmp_path)
+    windows = tmp_path / "windows"
+    env = environ(tmp_path, pip_config=True, APPDATA=str(windows / "AppData" / "Roaming"),
+                  ProgramData=str(windows / "ProgramData"), USERPROFILE=str(windows / "Users" / "alex"))
+    home = Path(env["HOME"])
+    mac_user = home / "Library" / "Application Support" / "pip" / "pip.conf"
+    mac_user.parent.mkdir(parents=True)
+    mac_user.write_text("[global]\nindex-url = https://mac.example.invalid/simple\n")
+    app_data = windows / "AppData" / "Roaming" / "pip" / "pip.ini"
+    app_data.parent.mkdir(parents=True)
+    app_data.write_text("[install]\nfind-links = https://appdata.example.invalid/wheels/\n")
+    program_data = windows / "ProgramData" / "pip" / "pip.ini"
+    program_data.parent.mkdir(parents=True)
+    program_data.write_text("[global]\nextra-index-url = https://programdata.example.invalid/simple\n")
+    legacy_windows = windows / "Users" / "alex" / "pip" / "pip.ini"
+    legacy_windows.parent.mkdir(parents=True)
+    legacy_windows.write_text("[global]\nno-index = true\n")
+    venv = make_venv(tmp_path / "venv")
+    (venv / "pip.ini").write_text("[global]\nindex-url = https://venv-ini.example.invalid/simple\n")
+
+    code, report = lint(project, "--prefix", str(venv), "--select", "SRC001", env=env, no_env=False)
+    assert code == 1
+    assert sorted(found(report, "SRC001")) == sorted([(str(program_data), 2), (str(legacy_windows), 2),
+                                                      (str(mac_user), 2), (str(app_data), 2),
+                                                      (str(venv / "pip.ini"), 2)])
+    text = "\n".join(messages(report, "SRC001"))
+    assert "pip user configuration [global] sets index-url https://mac.example.invalid/simple" in text
+    assert "pip global configuration [global] sets extra-index-url https://programdata.example.invalid/simple" in text
+
+    # an existing PIP_CONFIG_FILE replaces the user files (macOS and Windows ones too), as for pip
+    own = tmp_path / "ci-pip.conf"
+    own.write_text("[global]\ntimeout = 60\n")
+    env["PIP_CONFIG_FILE"] = str(own)
+    code, report = lint(project, "--prefix", str(venv), "--select", "SRC001", env=env, no_env=False)
+    assert sorted(found(report, "SRC001")) == sorted([(str(program_data), 2), (str(venv / "pip.ini"), 2)])
+
+
+def test_macos_user_pip_configuration_without_index_settings_is_clean(tmp_path: Path) -> None:
+    project = case("requirements_plain", tmp_path)
+    env = environ(tmp_path, pip_config=True)
+    mac_user = Path(env["HOME"]) / "Library" / "Application Support" / "pip" / "pip.conf"
+    mac_user.parent.mkdir(parents=True)
+    mac_user.write_text("[global]\ntimeout = 60\n[install]\ntrusted-host = mac.example.invalid\n")
+    code, report = lint(project, "--select", "SRC001", env=env)
+    assert report["diagnostics"] == [] and code == 0
+    # and PIP_CONFIG_FILE=/dev/null turns it off like every other file
+    mac_user.write_text("[global]\nindex-url = https://mac.example.invalid/simple\n")
+    code, report = lint(project, "--select", "SRC001", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0
+    code, report = lint(project, "--select", "SRC001", env=env)
+    assert found(report, "SRC001") == [(str(mac_user), 2)]

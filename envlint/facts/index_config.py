@@ -1,10 +1,14 @@
 """Where pip and uv are told to look for packages: every configuration layer, with file and line.
 
 pip (``pip/_internal/configuration.py``): global files (``pip/pip.conf`` under each
-``$XDG_CONFIG_DIRS`` entry, then ``/etc/pip.conf``), user files (``~/.pip/pip.conf``,
-``$XDG_CONFIG_HOME/pip/pip.conf``), the environment's own ``<prefix>/pip.conf``, ``PIP_CONFIG_FILE``
-(``os.devnull`` turns every file off; an existing file turns the user files off), then ``PIP_*``
-variables. uv (which reads none of pip's): ``uv.toml`` in the project, ``$XDG_CONFIG_HOME/uv/uv.toml``,
+``$XDG_CONFIG_DIRS`` entry, then ``/etc/pip.conf``; ``/Library/Application Support/pip/pip.conf`` on
+macOS; ``%ProgramData%\\pip\\pip.ini`` on Windows), user files (``~/.pip/pip.conf``,
+``$XDG_CONFIG_HOME/pip/pip.conf``; ``~/Library/Application Support/pip/pip.conf`` on macOS;
+``%APPDATA%\\pip\\pip.ini`` and ``%USERPROFILE%\\pip\\pip.ini`` on Windows), the environment's own
+``<prefix>/pip.conf`` (``pip.ini`` on Windows), ``PIP_CONFIG_FILE`` (``os.devnull`` turns every file
+off; an existing file turns the user files off), then ``PIP_*`` variables. The files of every OS are
+read where they exist, whatever the host: the environment being linted may be a Mac's or a Windows
+machine's. uv (which reads none of pip's): ``uv.toml`` in the project, ``$XDG_CONFIG_HOME/uv/uv.toml``,
 ``$XDG_CONFIG_DIRS/uv/uv.toml`` or ``/etc/uv/uv.toml``, ``UV_CONFIG_FILE``/``UV_NO_CONFIG``, then
 ``UV_*`` variables. The process environment is ``config.environ`` (tests pass their own), and the
 home directory is its ``HOME``. Nothing is run; the files are parsed.
@@ -43,13 +47,27 @@ def pip_config_files(environ: dict[str, str], site_prefix: Path | None) -> list[
         if directory:
             out.append(("pip global configuration", Path(directory) / "pip" / "pip.conf"))
     out.append(("pip global configuration", Path("/etc/pip.conf")))
-    home = environ.get("HOME")
-    if not (env_file and Path(env_file).exists()) and home:
-        out.append(("pip user configuration", Path(home) / ".pip" / "pip.conf"))
-        config_home = environ.get("XDG_CONFIG_HOME") or str(Path(home) / ".config")
-        out.append(("pip user configuration", Path(config_home) / "pip" / "pip.conf"))
+    out.append(("pip global configuration", Path("/Library/Application Support/pip/pip.conf")))  # macOS
+    program_data = environ.get("ProgramData") or environ.get("PROGRAMDATA") or environ.get("ALLUSERSPROFILE")
+    if program_data:  # Windows
+        out.append(("pip global configuration", Path(program_data) / "pip" / "pip.ini"))
+    if not (env_file and Path(env_file).exists()):
+        home = environ.get("HOME")
+        if home:
+            out.append(("pip user configuration", Path(home) / ".pip" / "pip.conf"))
+        user_profile = environ.get("USERPROFILE")
+        if user_profile:  # Windows' legacy file
+            out.append(("pip user configuration", Path(user_profile) / "pip" / "pip.ini"))
+        if home:
+            config_home = environ.get("XDG_CONFIG_HOME") or str(Path(home) / ".config")
+            out.append(("pip user configuration", Path(config_home) / "pip" / "pip.conf"))
+            out.append(("pip user configuration", Path(home) / "Library" / "Application Support" / "pip" / "pip.conf"))
+        app_data = environ.get("APPDATA")
+        if app_data:  # Windows
+            out.append(("pip user configuration", Path(app_data) / "pip" / "pip.ini"))
     if site_prefix is not None:
         out.append(("the environment's own pip.conf", site_prefix / "pip.conf"))
+        out.append(("the environment's own pip.ini", site_prefix / "pip.ini"))
     if env_file:
         out.append(("$PIP_CONFIG_FILE", Path(env_file)))
     seen: set[Path] = set()
