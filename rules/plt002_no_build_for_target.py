@@ -28,14 +28,15 @@ marker (`pywin32; sys_platform == "win32"`) and install the cross-platform distr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Finding, Severity
 from envlint.facts.environment import Environment
 from envlint.facts.target import Target
 from envlint.index.installed import describe_target, index_installed, is_platform_specific
-from envlint.index.models import NO_COMPATIBLE_FILE
+from envlint.index.models import NO_COMPATIBLE_FILE, IndexFile
 from envlint.registry import rule
 
 if TYPE_CHECKING:
@@ -59,21 +60,62 @@ def check(environment: Environment, target: Target, index: Index) -> Iterator[Fi
         if not (is_platform_specific(dist) or only_platform_wheels):
             continue
         platforms = sorted({t.platform for f in avail.files for t in f.tags if t.platform != "any"})
-        if platforms:
-            shown = ", ".join(platforms[:6]) + (f" and {len(platforms) - 6} more" if len(platforms) > 6 else "")
-            files = f"its files are for {shown}"
-        else:
-            files = "none of its wheels matches the target's Python"
         newer = page.newest_with_wheel(target)
-        help_text = (f"keep {dist.name} out of the environment you sync, or declare it with an environment marker "
-                     f"(`{dist.name}; {_marker(platforms)}`) and use a cross-platform distribution instead")
-        if newer is not None:
-            help_text += f'; {dist.name} {newer} does have a wheel for the target (pip install "{dist.name}=={newer}")'
+        mismatch = _python_mismatch(avail.files, target)
+        if mismatch is not None:
+            files, pythons = mismatch
+            if newer is not None:
+                help_text = (f"pin a version with a wheel for the target: {dist.name} {newer} "
+                             f'(pip install "{dist.name}=={newer}")')
+            else:
+                help_text = (f"keep {dist.name} out of the environment you sync, or build that environment with a "
+                             f"Python its wheels are for ({pythons})")
+        else:
+            if platforms:
+                shown = ", ".join(platforms[:6]) + (f" and {len(platforms) - 6} more" if len(platforms) > 6 else "")
+                files = f"its files are for {shown}"
+            else:
+                files = "none of its wheels matches the target's Python"
+            help_text = (f"keep {dist.name} out of the environment you sync, or declare it with an environment "
+                         f"marker (`{dist.name}; {_marker(platforms)}`) and use a cross-platform distribution "
+                         "instead")
+            if newer is not None:
+                help_text += (f'; {dist.name} {newer} does have a wheel for the target '
+                              f'(pip install "{dist.name}=={newer}")')
         yield Finding(
             message=(f"{dist.name} {dist.version} has no build on {index.label} for {where}: {files}, "
                      "and there is no sdist"),
             package=dist.canonical_name, package_version=dist.version, help=help_text,
         )
+
+
+def _python_mismatch(files: Iterable[IndexFile], target: Target) -> tuple[str, str] | None:
+    """When wheels for the target's platform exist but none for its Python: what to say, and which
+    Pythons those wheels are for. None when no wheel is for the target's platform."""
+    accepted = set(target.platform_tags) | {"any"}
+    for_platform = [f for f in files if f.kind == "wheel" and any(t.platform in accepted for t in f.tags)]
+    if not for_platform:
+        return None
+    platforms = sorted({t.platform for f in for_platform for t in f.tags if t.platform in accepted},
+                       key=lambda p: (p == "any", p))
+    shown = ", ".join(p if p != "any" else "any platform" for p in platforms[:3])
+    shown += f" and {len(platforms) - 3} more" if len(platforms) > 3 else ""
+    tagged = [f for f in for_platform if f.tags & target.tags]
+    if tagged:  # the tags fit: Requires-Python shuts the target out
+        floors = sorted({f.requires_python for f in tagged if f.requires_python})
+        wanted = " or ".join(floors)
+        return f"its wheels for {shown} require Python {wanted}", f"Requires-Python {wanted}"
+    interpreters = sorted({t.interpreter for f in for_platform for t in f.tags if t.platform in accepted},
+                          key=_interpreter_order)
+    major, minor = target.python_version[:2]
+    return (f"its wheels for {shown} are for {', '.join(interpreters)} only, none for cp{major}{minor}",
+            ", ".join(interpreters))
+
+
+def _interpreter_order(tag: str) -> tuple[str, int, int, str]:
+    """cp39 before cp310: by implementation, then version as numbers."""
+    m = re.fullmatch(r"([a-z]+)(\d)(\d*)", tag)
+    return (m.group(1), int(m.group(2)), int(m.group(3) or 0), tag) if m else ("~", 0, 0, tag)
 
 
 def _marker(platforms: list[str]) -> str:
