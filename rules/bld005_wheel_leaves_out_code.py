@@ -8,6 +8,8 @@ It reports code of the source tree that the wheel leaves out:
 
 - a subpackage that an explicit `packages=["pkg"]` list does not name (`pkg.sub`), or a directory
   without `__init__.py` that `find_packages()` skips;
+- subpackages that an `include` pattern of the package search does not match: `include = ["pkg"]`
+  (or `find_packages(include=["pkg"])`) matches `pkg` only, not `pkg.sub`;
 - a top-level package or module outside the shipped packages that shipped code imports;
 - a wheel that would contain no Python code at all (for example `find_packages()` searching the
   project root while the code is in `src/`).
@@ -26,9 +28,9 @@ setup(name="crick", packages=["crick"])   # crick/stats/__init__.py exists
 `crick/stats/ holds Python code, but packages=['crick'] in setup.py does not list 'crick.stats', so the wheel leaves it out and `import crick.stats` fails on the workers`
 
 ## How to fix
-List every package (`packages=find_packages()` or `[tool.setuptools.packages.find]`), add the
-missing `__init__.py`, point the search at `src/` (`package_dir={"": "src"}`), or move the module
-into a shipped package.
+List every package (`packages=find_packages()` or `[tool.setuptools.packages.find]`), match the
+subpackages in `include` (`include = ["pkg*"]`), add the missing `__init__.py`, point the search at
+`src/` (`package_dir={"": "src"}`), or move the module into a shipped package.
 """
 
 from __future__ import annotations

@@ -68,3 +68,59 @@ def test_a_vendored_project_inside_a_package_and_test_importers_are_not_gaps(tmp
     (project / "stats" / "tests" / "test_helpers.py").write_text("import conftest_helpers\n")
     code, report = lint(project, "--select", "BLD005", env=environ(tmp_path))
     assert report["diagnostics"] == []
+
+
+_SETUP_PY_FIND = ("from setuptools import find_packages, setup\n\n"
+                  "setup(name='etl', version='1.0', packages=find_packages(include={include!r}))\n")
+_SETUP_CFG_FIND = ("[metadata]\nname = etl\nversion = 1.0\n\n[options]\npackages = find:\n\n"
+                   "[options.packages.find]\ninclude = {include}\n")
+
+
+def _find_config(project: Path, home: str, include: list[str]) -> None:
+    """The fixture's [tool.setuptools.packages.find] moved to setup.py or setup.cfg."""
+    if home == "pyproject.toml":
+        text = (project / "pyproject.toml").read_text()
+        (project / "pyproject.toml").write_text(text.replace('include = ["etl"]', f"include = {include!r}".replace(
+            "'", '"')))
+        return
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n')
+    if home == "setup.py":
+        (project / "setup.py").write_text(_SETUP_PY_FIND.format(include=include))
+    else:
+        (project / "setup.cfg").write_text(_SETUP_CFG_FIND.format(include=", ".join(include)))
+
+
+@pytest.mark.parametrize(("home", "line", "written", "fix"), [
+    ("pyproject.toml", 9, '[tool.setuptools.packages.find] include = ["etl"]',
+     '[tool.setuptools.packages.find] include = ["etl*"]'),
+    ("setup.py", 3, "find_packages(include=['etl'])", "find_packages(include=['etl*'])"),
+    ("setup.cfg", 6, "[options.packages.find] include = etl", "[options.packages.find] include = etl*"),
+])
+def test_include_pattern_that_matches_only_the_top_package(tmp_path: Path, home: str, line: int, written: str,
+                                                           fix: str) -> None:
+    project = case("find_include_top_only", tmp_path)
+    _find_config(project, home, ["etl"])
+    code, report = lint(project, "--select", "BLD", env=environ(tmp_path))
+    assert found(report, "BLD005") == [(home, line)]
+    [diag] = report["diagnostics"]
+    # etl.tests is left out too, on purpose: not reported
+    assert diag["message"] == (f"etl: {written} in {home} matches the package etl but not its subpackages, so the wheel "
+                               "leaves out etl.sub, etl.sub.deep: `import etl.sub` works here and fails on the workers")
+    assert diag["help"] == f"match the subpackages too: {fix}"
+    assert code == 1
+
+
+@pytest.mark.parametrize("home", ["pyproject.toml", "setup.py", "setup.cfg"])
+@pytest.mark.parametrize("include", [["etl*"], ["etl", "etl.*"]])
+def test_include_pattern_that_matches_the_subpackages_is_clean(tmp_path: Path, home: str,
+                                                               include: list[str]) -> None:
+    project = case("find_include_top_only", tmp_path)
+    _find_config(project, home, include)
+    code, report = lint(project, "--select", "BLD", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0
+
+
+def test_include_star_fixture_is_clean(tmp_path: Path) -> None:
+    code, report = lint(case("find_include_star", tmp_path), "--select", "BLD", env=environ(tmp_path))
+    assert report["diagnostics"] == [] and code == 0

@@ -668,6 +668,7 @@ def gaps(source: PackageSource, plan: WheelPlan) -> list[BuildProblem]:
     out: list[BuildProblem] = []
     if plan.backend == "setuptools" and not plan.auto:
         out += _missing_subpackages(plan)
+        out += _include_leaves_out_subpackages(plan)
     shipped_tops = {n.split(".", 1)[0] for n in plan.packages} | set(plan.modules)
     candidates = _local_top_level(source, plan)
     unshipped = {name: path for name, path in candidates.items() if name not in shipped_tops}
@@ -728,6 +729,46 @@ def _missing_subpackages(plan: WheelPlan) -> list[BuildProblem]:
                     f"and `import {sub}` fails on the workers",
                     plan.where, f"add {sub!r} to packages, or use find_packages() to list every package"))
     return out
+
+
+def _include_leaves_out_subpackages(plan: WheelPlan) -> list[BuildProblem]:
+    """``include=["etl"]`` matches the package etl only: setuptools matches each dotted name against the
+    patterns, so etl.sub needs ``etl*`` (or ``etl.*``) too."""
+    find = plan.find
+    if find is None or tuple(find.include) == ("*",):
+        return []
+    every = find_packages(plan.root / find.where, FindPackages(find.namespace, find.where, ("*",), find.exclude))
+    shipped = set(plan.packages)
+    out = []
+    for name in sorted(shipped):
+        if "." in name and name.rsplit(".", 1)[0] in shipped:
+            continue  # reported with its top-most shipped ancestor
+        left = [sub for sub in every if sub.startswith(f"{name}.") and sub not in shipped and
+                not set(sub.split(".")[1:]) & NOT_SHIPPED_ON_PURPOSE]
+        if not left:
+            continue
+        patterns = [p for p in find.include if fnmatchcase(name, p)]
+        fixed = [f"{p}*" if p in patterns and not p.endswith("*") else p for p in find.include]
+        home = plan.how.partition(" in ")[2]
+        shown = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
+        out.append(BuildProblem(
+            f"{_include_setting(find, home, list(find.include))} in {home} matches the package {name} but not its "
+            f"subpackages, so the wheel leaves out {shown}: `import {left[0]}` works here and fails on the workers",
+            plan.where, f"match the subpackages too: {_include_setting(find, home, fixed)}"))
+    return out
+
+
+def _include_setting(find: FindPackages, home: str, include: list[str]) -> str:
+    """The include patterns as written in ``home`` (pyproject.toml, setup.cfg or setup.py)."""
+    import json
+
+    if home == "pyproject.toml":
+        return f"[tool.setuptools.packages.find] include = [{', '.join(json.dumps(i) for i in include)}]"
+    if home == "setup.cfg":
+        return f"[options.packages.find] include = {', '.join(include)}"
+    call = "find_namespace_packages" if find.namespace else "find_packages"
+    where = f"where={find.where!r}, " if find.where not in (".", "") else ""
+    return f"{call}({where}include={include!r})"
 
 
 def _local_top_level(source: PackageSource, plan: WheelPlan) -> dict[str, Path]:
