@@ -1,29 +1,8 @@
-"""Not on PyPI (SRC003), the index part.
+"""Not on PyPI (SRC003), the index part: what the package index says about installed distributions.
 
-## What it does
-Asks the package index (PyPI unless `index-url` says otherwise) for each distribution installed
-from an index (no `direct_url.json`, not conda): it is an error when the index has no such project
-(a private package from another index) or no file for that version, and a warning when the
-version is yanked, naming the yank reason. A failed or offline look-up is listed under `skipped`
-and never read as "not on PyPI"; offline, a cached page that lacks the version is not trusted
-either.
-
-## Why it breaks package sync
-Package sync installs the workers from PyPI. A project or version PyPI does not have cannot be
-installed, and the cluster never starts; a yanked version still installs when pinned exactly,
-but its authors withdrew it for a reason.
-
-## Example
-```text
-acme-internal==1.4.0    # from a company index
-dask==2022.10.1         # yanked
-```
-`acme-internal 1.4.0 is not on PyPI: no such project`
-
-## How to fix
-Publish the package to PyPI, or vendor it as a local package of the project; pick a version PyPI
-has (`pip install "dask==2022.10.2"`). For a yanked version, read the reason and move to the
-release that replaced it.
+The rule's documentation (both parts) is in ``src003_not_on_pypi.py``: the registry keeps one
+module's docstring per rule. This part asks the index for each distribution installed from one and
+reports no such project, no such version (errors) and yanked versions (a warning).
 """
 
 from __future__ import annotations

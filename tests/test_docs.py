@@ -83,3 +83,23 @@ def test_docs_state_the_never_executes_guarantee() -> None:
     for page in ("index.md", "cli.md"):
         assert "never" in (DOCS / page).read_text(encoding="utf-8").lower()
     assert re.search(r"never (runs|executes)", (DOCS / "index.md").read_text(encoding="utf-8"))
+
+
+def test_a_rule_split_over_modules_documents_every_part_in_one_place() -> None:
+    """The registry keeps one module's docstring per rule: a second module with its own sections would
+    be documentation nobody sees (SRC003's index part was missing from its page)."""
+    import inspect
+    import sys
+
+    for r in all_rules():
+        documented = [c.fn.__module__ for c in r.checks
+                      if any(f"## {s}" in (sys.modules[c.fn.__module__].__doc__ or "") for s in SECTIONS)]
+        assert len(documented) == 1, f"{r.code}: sections in {documented}; keep them in one module"
+        assert r.doc == inspect.cleandoc(sys.modules[documented[0]].__doc__ or "").split("\n\n", 1)[1].strip()
+
+
+def test_src003_page_describes_both_parts() -> None:
+    status, out = run_envlint("rule", "SRC003")
+    assert status == 0
+    for words in ("local version label", "no such project", "no such version", "yanked", "warning", "skipped"):
+        assert words in out, words
