@@ -103,3 +103,34 @@ def test_src003_page_describes_both_parts() -> None:
     assert status == 0
     for words in ("local version label", "no such project", "no such version", "yanked", "warning", "skipped"):
         assert words in out, words
+
+
+def yaml_blocks() -> list[tuple[str, int, str]]:
+    """Every ```yaml block of the docs: (page, line of the fence, text)."""
+    blocks = []
+    for page in sorted([REPO / "README.md", *DOCS.rglob("*.md")]):
+        text = page.read_text(encoding="utf-8")
+        for m in re.finditer(r"^```ya?ml[^\n]*\n(.*?)^```", text, re.MULTILINE | re.DOTALL):
+            blocks.append((str(page.relative_to(REPO)), text.count("\n", 0, m.start()) + 1, m.group(1)))
+    return blocks
+
+
+@pytest.mark.parametrize("page, line, text", yaml_blocks(),
+                         ids=[f"{page}:{line}" for page, line, _ in yaml_blocks()])
+def test_yaml_in_the_docs_parses(page: str, line: int, text: str) -> None:
+    """A workflow or hook configuration copied from the docs must load (GitHub rejects a workflow
+    whose `run:` is a quoted scalar followed by more text)."""
+    import yaml
+
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        pytest.fail(f"{page}:{line}: the yaml block does not parse: {exc}")
+    nodes = [doc]
+    while nodes:  # every workflow step's `run:` is one shell script
+        node = nodes.pop()
+        if isinstance(node, dict):
+            assert isinstance(node.get("run", ""), str), f"{page}:{line}: {node}"
+            nodes += node.values()
+        elif isinstance(node, list):
+            nodes += node
