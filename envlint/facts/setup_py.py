@@ -474,7 +474,7 @@ def _is_main_test(test: Any) -> bool:
         return False
     sides = [test.left, test.comparisons[0].comparator]
     names = [n for n in sides if isinstance(n, cst.Name) and n.value == "__name__"]
-    strings = [n for n in sides if isinstance(n, cst.SimpleString) and n.evaluated_value == "__main__"]
+    strings = [n for n in sides if isinstance(n, cst.SimpleString) and n.value in ('"__main__"', "'__main__'")]
     return len(names) == 1 and len(strings) == 1
 
 
