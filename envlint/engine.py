@@ -76,8 +76,10 @@ def run(config: Config) -> Report:
                 args = {name: ctx.get(name) for name in check.facts}
             except FactUnavailable as exc:
                 codes = unavailable.setdefault((exc.what or check.facts[0], exc.reason), [])
-                if r.code not in codes:
-                    codes.append(r.code)
+                # A rule with several checks (SRC002, LOC001, BLD004) is skipped only in part.
+                label = r.code if len(r.checks) == 1 else f"{r.code} (in part)"
+                if label not in codes:
+                    codes.append(label)
                 continue
             except Exception as exc:  # a bug while reading input must not end the run with a traceback
                 if config.environ.get("ENVLINT_DEBUG"):
