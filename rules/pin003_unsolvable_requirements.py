@@ -7,9 +7,16 @@ resolver pip uses) over the index's metadata: PEP 658 metadata files where the i
 them, else the wheel's own `METADATA`. When no set of versions satisfies them all, it names the
 declaration lines that cannot be satisfied together and the requirement that breaks them.
 
-Extras and dependency groups are not resolved (they are optional); constraints files restrict.
-Projects the index does not know and URL or path declarations are taken as given. The work is
-bounded: after `resolver-timeout` seconds or `resolver-max-rounds` rounds the check is listed
+Each install is resolved on its own, as one installer run would see it: every top-level
+requirements file (`requirements*.txt`, `requirements*.in`, `requirements/*.txt`) with the files it
+includes (`-r`; `-c` constraints restrict only the installs that include them) and, when it
+installs the project itself (`-e .`), the project's dependencies; the project's own dependencies
+(`pip install .`); and the `pip:` section of `environment.yml`. Files that are alternatives
+(`requirements-min.txt` with the oldest supported pins, a docs build's file) are never mixed.
+
+Extras and dependency groups are not resolved (they are optional). Projects the index does not
+know and URL or path declarations are taken as given. The work is bounded (one budget for all
+installs): after `resolver-timeout` seconds or `resolver-max-rounds` rounds the check is listed
 under `skipped` ("could not decide in 30 s") instead of hanging, and so is a failed look-up.
 
 ## Why it breaks package sync
@@ -31,6 +38,7 @@ installer choose; then re-run envlint.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -38,10 +46,11 @@ from envlint.config import Config
 from envlint.diagnostics import Finding, Severity
 from envlint.engine import relative_path
 from envlint.facts import FactUnavailable
-from envlint.facts.project_model import DeclaredRequirement, Project
+from envlint.facts.install_sets import InstallSet
+from envlint.facts.project_model import DeclaredRequirement
 from envlint.facts.target import Target
 from envlint.index.installed import describe_target
-from envlint.index.resolver import explain, resolve
+from envlint.index.resolver import Conflict, explain, resolve
 from envlint.registry import rule
 
 if TYPE_CHECKING:
@@ -50,15 +59,31 @@ if TYPE_CHECKING:
 
 @rule(code="PIN003", name="unsolvable-requirements", severity=Severity.ERROR,
       summary="The project's declared requirements cannot all be installed together on the target")
-def check(project: Project, target: Target, index: Index, config: Config) -> Iterator[Finding]:
-    outcome = resolve(project.requirements, target, index, timeout=config.resolver_timeout,
-                      max_rounds=config.resolver_max_rounds)
-    if outcome.status == "undecided":
-        raise FactUnavailable(outcome.reason or "could not decide", what="resolver")
-    if outcome.status != "conflict" or outcome.conflict is None:
-        return
-    conflict = outcome.conflict
+def check(install_sets: list[InstallSet], target: Target, index: Index, config: Config) -> Iterator[Finding]:
+    deadline = time.monotonic() + config.resolver_timeout  # one budget for every install
+    undecided: dict[str, list[str]] = {}
+    reported: set[tuple[str, int | None, str]] = set()
+    for install in install_sets:
+        outcome = resolve(install.declared, target, index, timeout=config.resolver_timeout,
+                          max_rounds=config.resolver_max_rounds, deadline=deadline)
+        if outcome.status == "undecided":
+            undecided.setdefault(outcome.reason or "could not decide", []).append(install.label)
+        elif outcome.status == "conflict" and outcome.conflict is not None:
+            finding = _finding(outcome.conflict, target, index, config)
+            if finding is None:
+                continue
+            key = (finding.path or "", finding.line, finding.message)
+            if key not in reported:  # a file two installs include: one finding
+                reported.add(key)
+                yield finding
+    if undecided:
+        if len(install_sets) == 1:
+            raise FactUnavailable(next(iter(undecided)), what="resolver")
+        raise FactUnavailable("; ".join(f"{', '.join(labels)}: {reason}" for reason, labels in undecided.items()),
+                              what="resolver")
 
+
+def _finding(conflict: Conflict, target: Target, index: Index, config: Config) -> Finding | None:
     def where(decl: DeclaredRequirement) -> str:
         path = relative_path(config.root, decl.where.path)
         return f"{path}:{decl.where.line}" if decl.where.line else str(path)
@@ -73,7 +98,7 @@ def check(project: Project, target: Target, index: Index, config: Config) -> Ite
             via = f" (through {' -> '.join(str(c) for c in chain[:-1])})" if len(chain) > 1 else ""
             reasons.append(f"{chain[-1]} requires {req.requirement}{via}")
     if not declarations:
-        return
+        return None
     declarations.sort(key=lambda d: (str(d.where.path), d.where.line or 0, d.where.column or 0))
     named = " and ".join(f"{d.raw.strip()} ({where(d)})" for d in declarations)
     on = describe_target(target)
@@ -90,5 +115,5 @@ def check(project: Project, target: Target, index: Index, config: Config) -> Ite
                      "the other line")
     else:
         help_text = "change one of these declarations so that they agree (relax a pin, or pick versions released together)"
-    yield Finding(message=message, path=str(anchor.where.path), line=anchor.where.line, column=anchor.where.column,
-                  package=conflict.name, help=help_text)
+    return Finding(message=message, path=str(anchor.where.path), line=anchor.where.line,
+                   column=anchor.where.column, package=conflict.name, help=help_text)

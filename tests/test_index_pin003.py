@@ -64,15 +64,53 @@ def test_consistent_twin_is_clean(tmp_path: Path, index: IndexServer) -> None:
 
 
 def test_conflict_across_pyproject_and_requirements(tmp_path: Path, index: IndexServer) -> None:
+    """`pip install -r requirements.txt` with `-e .` in it installs the project's own dependencies too."""
     pyproject = '[project]\nname = "app"\nversion = "1"\ndependencies = [\n  "dask[array]>=2022.1",\n  "tool",\n]\n'
     with index:
-        code, report = lint(tmp_path, {"pyproject.toml": pyproject, "requirements.txt": "sdistdep==1.0\n"}, index.url)
+        code, report = lint(tmp_path, {"pyproject.toml": pyproject, "requirements.txt": "-e .\nsdistdep==1.0\n"},
+                            index.url)
     [diag] = find(report, "PIN003")
     # tool needs numpy<2, sdistdep (an sdist with final metadata) needs numpy>=2; winhelper never enters
     assert diag["package"] == "numpy"
-    assert "tool (pyproject.toml:6)" in diag["message"] and "sdistdep==1.0 (requirements.txt:1)" in diag["message"]
+    assert "tool (pyproject.toml:6)" in diag["message"] and "sdistdep==1.0 (requirements.txt:2)" in diag["message"]
     assert "tool 1.0 requires numpy<2" in diag["message"] and "sdistdep 1.0 requires numpy>=2" in diag["message"]
     assert not index.requests_for("/simple/winhelper/")
+
+
+def test_pyproject_and_a_requirements_file_without_the_project_are_resolved_apart(tmp_path: Path,
+                                                                                   index: IndexServer) -> None:
+    """Twin: `pip install .` and `pip install -r requirements.txt` are two installs, not one."""
+    pyproject = '[project]\nname = "app"\nversion = "1"\ndependencies = [\n  "dask[array]>=2022.1",\n  "tool",\n]\n'
+    with index:
+        code, report = lint(tmp_path, {"pyproject.toml": pyproject, "requirements.txt": "sdistdep==1.0\n"}, index.url)
+    assert (code, report["diagnostics"], report["skipped"]) == (0, [], [])
+
+
+def test_alternative_requirements_files_are_resolved_apart(tmp_path: Path, index: IndexServer) -> None:
+    """requirements-min.txt pins the oldest supported versions: an alternative to requirements.txt,
+    never installed together with it."""
+    files = {"requirements.txt": "dask==2022.5.1\ndistributed==2022.05.1\n", "requirements-min.txt": "dask==2022.1.0\n"}
+    with index:
+        code, report = lint(tmp_path, files, index.url)
+    assert (code, report["diagnostics"], report["skipped"]) == (0, [], [])
+
+
+def test_an_included_file_is_resolved_with_the_file_that_includes_it(tmp_path: Path, index: IndexServer) -> None:
+    files = {"requirements.txt": "dask==2022.1.0\n", "requirements-dev.txt": "-r requirements.txt\ndistributed==2022.05.1\n"}
+    with index:
+        code, report = lint(tmp_path, files, index.url)
+    [diag] = find(report, "PIN003")  # once: requirements.txt alone is part of requirements-dev.txt
+    assert diag["message"].startswith(
+        "distributed==2022.05.1 (requirements-dev.txt:2) and dask==2022.1.0 (requirements.txt:1) cannot be installed "
+        "together")
+
+
+def test_constraints_apply_to_the_file_that_includes_them(tmp_path: Path, index: IndexServer) -> None:
+    files = {"constraints.txt": "dask==2022.1.0\n", "requirements-a.txt": "-c constraints.txt\ndask\n",
+             "requirements-b.txt": "distributed==2022.05.1\n"}
+    with index:
+        code, report = lint(tmp_path, files, index.url)
+    assert (code, report["diagnostics"], report["skipped"]) == (0, [], [])
 
 
 def test_no_such_version(tmp_path: Path, index: IndexServer) -> None:

@@ -26,6 +26,7 @@ PROVIDERS: dict[str, str] = {
     "native_links": "envlint.facts.elf:build",
     "declarations": "envlint.facts.declarations:build",
     "project": "envlint.facts.project:build",
+    "install_sets": "envlint.facts.install_sets:build",
     "project_tree": "envlint.facts.tree:build",
     "data_reads": "envlint.facts.data_reads:build",
     "index": "envlint.index.fact:build",

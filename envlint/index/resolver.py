@@ -254,11 +254,15 @@ def roots_of(declared: Iterable[DeclaredRequirement], target: Target) -> tuple[l
 
 
 def resolve(declared: Iterable[DeclaredRequirement], target: Target, index: Index, *, timeout: float,
-            max_rounds: int) -> Outcome:
+            max_rounds: int, deadline: float | None = None) -> Outcome:
+    """Resolve one install's declarations (see envlint.facts.install_sets), within ``timeout``
+    seconds or by ``deadline`` when given (several installs share one ``resolver-timeout``)."""
     roots, external, constraints = roots_of(declared, target)
     if not roots:
         return Outcome("ok")
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + timeout if deadline is None else deadline
+    if time.monotonic() >= deadline:
+        return Outcome("undecided", reason=f"could not decide in {timeout:g} s (resolver-timeout)")
     provider = Provider(index, target, deadline, external, constraints)
     # Ask for every declared project at once before the resolver asks one at a time.
     index.project_pages({r.name for r in roots if r.name not in external}, deadline=deadline)
