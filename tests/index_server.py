@@ -99,8 +99,7 @@ class IndexServer:
         class Handler(_Handler):
             index = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._httpd.serve_forever, daemon=True).start()
         return self
 
@@ -117,6 +116,13 @@ class IndexServer:
 
     def requests_for(self, prefix: str) -> list[str]:
         return [p for p in list(self.log) if p.startswith(prefix)]
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # The default listen backlog (5) overflows when the client opens its 16 connections at once on a
+    # loaded machine: the kernel drops the SYNs and the client sees a connect timeout.
+    request_queue_size = 128
 
 
 class _Handler(BaseHTTPRequestHandler):
