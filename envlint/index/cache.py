@@ -7,13 +7,16 @@ runs in the user cache dir (platformdirs). Writing that ourselves would mean re-
 ``--offline`` swaps in :class:`OfflineAdapter`: it answers from the cache *regardless of freshness*
 and never opens a socket; a miss raises :class:`OfflineMiss` (the look-up is then skipped, never
 read as "not on the index").
+
+A page that is still fresh never reaches this session: envlint.index.freshness turns the headers
+this cache serves (this heuristic's ``max-age`` included) into an expiry stored next to the parse
+memo, and the client answers such a page from the memo alone.
 """
 
 from __future__ import annotations
 
 import threading
 from email.utils import formatdate
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,31 +28,9 @@ from cachecontrol.caches import SeparateBodyFileCache
 from cachecontrol.heuristics import BaseHeuristic
 
 from envlint import __version__
+from envlint.index.freshness import DEFAULT_MAX_AGE, OfflineMiss, Stats, default_cache_dir  # noqa: F401
 
 USER_AGENT = f"envlint/{__version__} (+package-sync linter)"
-
-
-class OfflineMiss(Exception):
-    """Offline, and the cache has no answer for this URL."""
-
-
-@dataclass
-class Stats:
-    """What the session did: requests that reached the network, and answers from the cache."""
-
-    network: int = 0
-    """Responses that came over the network (including 304 revalidations)."""
-    revalidated: int = 0
-    """304 Not Modified answers (the cached body was reused)."""
-    from_cache: int = 0
-    """Answers served from the cache without touching the network."""
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
-
-    def count(self, *, network: bool = False, revalidated: bool = False, cached: bool = False) -> None:
-        with self._lock:
-            self.network += network
-            self.revalidated += revalidated
-            self.from_cache += cached
 
 
 class CountingAdapter(CacheControlAdapter):
@@ -87,7 +68,7 @@ class DefaultFreshness(BaseHeuristic):
     as some proxies and mirrors serve the index) is fresh for ``seconds``: PyPI itself gives its
     simple pages ``max-age=600``. Responses that do say something are left alone."""
 
-    def __init__(self, seconds: int = 600) -> None:
+    def __init__(self, seconds: int = DEFAULT_MAX_AGE) -> None:
         self.seconds = seconds
 
     def update_headers(self, response: Any) -> dict[str, str]:
@@ -101,12 +82,6 @@ class DefaultFreshness(BaseHeuristic):
 
     def warning(self, response: Any) -> str | None:
         return None
-
-
-def default_cache_dir() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("envlint", appauthor=False)) / "http"
 
 
 class _Session(requests.Session):

@@ -29,13 +29,27 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-import requests
 from packaging.utils import canonicalize_name
 
-from envlint.index.cache import OfflineMiss, Stats, make_session
+from envlint.index.freshness import (
+    ACCEPT,
+    OfflineMiss,
+    PageRecord,
+    Stats,
+    fresh_until,
+    read_record,
+    servable,
+    write_record,
+)
 from envlint.index.models import FileRecord, IndexFile, ProjectInfo, group_records, record_of
+
+if TYPE_CHECKING:
+    import requests
+
+# requests, CacheControl and pypi-simple are imported on the first look-up that needs the network
+# (or the HTTP cache): a warm run whose pages are all fresh answers from the parse memos alone.
 
 T = TypeVar("T")
 
@@ -65,6 +79,7 @@ def _cannot_reach(exc: BaseException) -> bool:
     server dropped mid-answer is about one look-up: requests wraps the read timeout of a streamed
     body in a ``ConnectionError`` too, so the cause is read from urllib3's exception, not the class.
     """
+    import requests
     from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
     if isinstance(exc, requests.ConnectTimeout):
@@ -80,6 +95,11 @@ def _cannot_reach(exc: BaseException) -> bool:
 
 
 _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
+
+
+def memo_path(cache_dir: Path, key: str) -> Path:
+    """Where the parse of one page body (by its memo key) is kept."""
+    return cache_dir / PARSED_DIR / key[:2] / key
 
 
 def _has_entries(cache_dir: Path) -> bool:
@@ -137,9 +157,11 @@ class IndexClient:
             if self._simple is None:
                 from pypi_simple import PyPISimple
 
+                from envlint.index.cache import make_session
+
                 self._session = make_session(self.cache_dir, offline=self.offline,
                                              pool_size=self.workers, stats=self.stats)
-                self._simple = PyPISimple(endpoint=self.endpoint, session=self._session)
+                self._simple = PyPISimple(endpoint=self.endpoint, session=self._session, accept=ACCEPT)
             return self._simple
 
     def close(self) -> None:
@@ -148,6 +170,8 @@ class IndexClient:
 
     def _attempts(self, what: str, deadline: float, call: Callable[[float], T]) -> T | Failure:
         """Run ``call(timeout)`` with retries and backoff, within ``deadline``; failures become Failure."""
+        import requests
+
         last = "no attempt made"
         unreachable = False
         for attempt in range(self.retries):
@@ -267,6 +291,16 @@ class IndexClient:
                     self._pages.setdefault(name, Failure("offline, and not in the index cache"))
             todo = []
         if todo:
+            # Fresh pages (offline: any page) are answered here, from their parse memo, without a
+            # thread, a request or even importing requests; only the rest go to the pool.
+            local = {n: info for n in todo if (info := self._from_memo(n)) is not None}
+            if local:
+                self.stats.count(cached=len(local))
+                with self._lock:
+                    for name, info in local.items():
+                        self._pages.setdefault(name, info)
+                todo = [n for n in todo if n not in local]
+        if todo:
             limit = time.monotonic() + self.budget
             limit = min(limit, deadline) if deadline is not None else limit
             fetched = self._map(todo, lambda n: self._page(n, limit), limit, "index look-ups")
@@ -276,9 +310,29 @@ class IndexClient:
         with self._lock:
             return {n: self._pages[n] for n in wanted}
 
+    def _project_url(self, name: str) -> str:
+        """The page URL of a canonical name (what pypi-simple's ``get_project_url`` builds)."""
+        return f"{self.endpoint}{name}/"
+
+    def _from_memo(self, name: str) -> ProjectInfo | None:
+        """The page, when its record says it is still fresh (offline: when it has one at all) and
+        its parse memo is there; None sends the look-up through the session."""
+        memo_dir = self.cache_dir / PARSED_DIR
+        record = read_record(memo_dir, self._project_url(name))
+        if record is None or not (self.offline or (record.expires is not None and time.time() < record.expires)):
+            return None
+        try:
+            groups, versions = marshal.loads(memo_path(self.cache_dir, record.memo).read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return None
+        return ProjectInfo(name, True, groups, versions=versions, offline=self.offline, source=record.url,
+                           base_url=record.url)
+
     def _page(self, name: str, deadline: float) -> ProjectInfo | Failure:
+        import requests
+
         simple = self._client()
-        url = simple.get_project_url(name)
+        url = self._project_url(name)
 
         def call(timeout: float) -> ProjectInfo:
             # stream: a cached body whose parse is memoized is never read (see _parsed_page)
@@ -301,13 +355,18 @@ class IndexClient:
         return self._attempts(f"project {name}", deadline, call)
 
     def _to_info(self, name: str, r: requests.Response, deadline: float) -> ProjectInfo:
-        records, versions = self._parsed_page(name, r, deadline)
+        records, versions, key = self._parsed_page(name, r, deadline)
+        if not self.offline and r.status_code == 200 and servable([h.status_code for h in r.history]):
+            # What the cache now holds for this page, and until when it is fresh (see freshness.py).
+            requested = r.history[0].url if r.history else r.url
+            write_record(self.cache_dir / PARSED_DIR, requested, PageRecord(r.url, key, fresh_until(r.headers)))
         return ProjectInfo(name, True, records, versions=versions, offline=self.offline, source=r.url,
                            base_url=r.url)
 
-    def _parsed_page(self, name: str, r: requests.Response, deadline: float) -> tuple[dict[str, tuple[str, bytes]], list[str] | None]:
-        """The page's file records (by version, each group marshalled) and PEP 700 versions, parsed
-        once per distinct body.
+    def _parsed_page(self, name: str, r: requests.Response,
+                     deadline: float) -> tuple[dict[str, tuple[str, bytes]], list[str] | None, str]:
+        """The page's file records (by version, each group marshalled), PEP 700 versions and memo
+        key, parsed once per distinct body.
 
         Parsing a large page (pydantic validation of thousands of files) costs far more than
         reading it from the HTTP cache, so the parse is memoized on disk, keyed by a digest of the
@@ -323,11 +382,11 @@ class IndexClient:
             if ident == "/":
                 ident = hashlib.blake2b(body, digest_size=20).hexdigest()
         key = hashlib.blake2b("\0".join((r.url, ctype, ident)).encode(), digest_size=20).hexdigest()
-        memo = self.cache_dir / PARSED_DIR / key[:2] / key
+        memo = memo_path(self.cache_dir, key)
         try:
             groups, versions = marshal.loads(memo.read_bytes())
             r.close()
-            return groups, versions
+            return groups, versions, key
         except (OSError, EOFError, ValueError, TypeError):
             pass
         read_body(r, deadline)
@@ -341,7 +400,7 @@ class IndexClient:
                 os.replace(tmp, memo)
             except (OSError, ValueError):
                 pass  # a read-only or full cache dir only costs speed
-        return groups, versions
+        return groups, versions, key
 
     # -- files -----------------------------------------------------------------------------------
     def get_bytes(self, url: str, *, what: str, digests: Iterable[tuple[str, str]] = (),

@@ -176,8 +176,8 @@ class Index:
 
 
 def build(ctx: Context) -> Index:
-    from envlint.index.cache import default_cache_dir
     from envlint.index.client import IndexClient
+    from envlint.index.freshness import default_cache_dir
 
     config = ctx.config
     cache_dir = Path(config.cache_dir).expanduser() if config.cache_dir else default_cache_dir()
