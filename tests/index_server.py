@@ -9,7 +9,8 @@ Faults, for the whole server or per project: ``"sleep"`` (answers only after ``s
 client with a shorter timeout gives up; the server thread is a daemon and the sleep is bounded),
 ``"500"`` (Internal Server Error), ``"malformed"`` (a JSON content type with a body that is not
 JSON), ``"trickle"`` (headers at once, then one body byte every ``trickle_every`` seconds for
-``trickle_for`` seconds: no single read ever times out). :func:`closed_port_url` gives an index URL
+``trickle_for`` seconds: no single read ever times out). ``log`` records every request and
+``not_modified`` counts 304 answers. :func:`closed_port_url` gives an index URL
 nobody listens on.
 """
 
@@ -58,6 +59,8 @@ class IndexServer:
     trickle_every: float = 0.25
     trickle_for: float = 120.0
     max_age: int = 600
+    cache_headers: bool = True
+    """False: project pages carry no ETag or Cache-Control (as some mirrors and proxies serve them)."""
     projects: dict[str, list[ServedFile]] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
     """Every request path, in order (thread-safe appends)."""
@@ -207,6 +210,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        if not self.index.cache_headers:
+            return self._send(200, body, ctype, {"Vary": "Accept"})
         self._send(200, body, ctype, {"ETag": etag, "Cache-Control": f"max-age={self.index.max_age}, public",
                                       "Vary": "Accept"})
 
