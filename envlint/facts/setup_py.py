@@ -114,6 +114,10 @@ def parse(path: Path, text: str) -> SetupPy:
     import libcst as cst
 
     result = SetupPy(path)
+    guard = _libcst_guard(text)
+    if guard is not None:
+        result.error = guard
+        return result
     try:
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, SyntaxError) as exc:  # libcst's CSTValidationError is a SyntaxError
@@ -134,6 +138,44 @@ def parse(path: Path, text: str) -> SetupPy:
 
 
 _LIBCST_AT = re.compile(r"error at (\d+):(\d+)")
+#: Nesting libcst is never handed: its native parser overflows the C stack (a segfault, no
+#: traceback) at a few thousand levels of ``-x``, ``a and b and ...`` or ``import a.a.a...``.
+_MAX_NESTING = 1000
+_TOO_DEEP = ("nested too deeply to read statically", None, None)
+
+
+def _libcst_guard(text: str) -> tuple[str, int | None, int | None] | None:
+    """Why ``text`` must not reach libcst, or None. CPython's parser goes first: it fails cleanly
+    (RecursionError, MemoryError, "too many nested parentheses") where libcst's would crash, and
+    libcst's nesting for what CPython keeps flat (``and`` chains, dotted names) is counted on its tree."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as err:
+        if "too many nested" in (err.msg or ""):
+            return (f"does not parse as Python 3: {err.msg}", err.lineno, err.offset)
+        # a syntax error (or grammar newer than this Python's) is libcst's to report, unless the text
+        # holds what libcst nests deeply and CPython flat
+        chained = text.count(" and ") + text.count(" or ")
+        dotted = max((line.count(".") for line in text.splitlines()), default=0)
+        if max(chained, dotted) > _MAX_NESTING:
+            return (f"does not parse as Python 3: {err.msg or 'invalid syntax'}", err.lineno, err.offset)
+        return None
+    except (RecursionError, MemoryError):
+        return _TOO_DEEP
+    except ValueError as exc:  # NUL bytes (Python 3.11 and older)
+        return (f"does not parse as Python 3: {exc}", None, None)
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, ast.BoolOp):
+            depth += len(node.values)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            depth += max([a.name.count(".") for a in node.names] + [(node.module or "").count(".")
+                                                                     if isinstance(node, ast.ImportFrom) else 0])
+        if depth > _MAX_NESTING:
+            return _TOO_DEEP
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return None
 
 
 def _syntax_error(text: str, exc: Any) -> tuple[str, int | None, int | None]:
