@@ -213,7 +213,7 @@ def _read(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # tomllib.load decodes UTF-8 itself
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:  # load() decodes UTF-8 itself
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None

@@ -247,7 +247,7 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
                 if not isinstance(direct_url, dict) or not isinstance(direct_url.get("url"), str):
                     raise ValueError("expected an object with a 'url' string")
                 urlsplit(direct_url["url"])  # ValueError for what is not a URL ("https://[oops")
-            except ValueError as exc:
+            except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
                 problems.add(meta_dir / "direct_url.json", f"malformed direct_url.json: {exc}", package=canonical)
                 direct_url = None
         wheel = _read_text(meta_dir / "WHEEL", problems, canonical)
@@ -447,7 +447,7 @@ def _conda_owners(prefix: Path, problems: Problems) -> dict[str, CondaRecord]:
             files = data.get("files") or []
             if not isinstance(files, list):
                 raise ValueError("'files' is not a list")
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
             problems.add(path, f"malformed conda-meta record: {exc}")
             continue
         for f in files:

@@ -23,7 +23,7 @@ def _load(report: Path) -> dict:
     except OSError as exc:
         raise FactUnavailable(f"cannot read pip inspect report {report}: {exc.strerror or exc}",
                               what="environment rules") from None
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
         raise FactUnavailable(f"{report} is not valid JSON: {exc}", what="environment rules") from None
     if not isinstance(data, dict) or not isinstance(data.get("installed"), list):
         raise FactUnavailable(f"{report} is not a pip inspect report (no 'installed' list)",

@@ -481,7 +481,7 @@ def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
         cells = nb["cells"] if isinstance(nb, dict) else None
         if not isinstance(cells, list):
             raise ValueError("no 'cells' list")
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
         return {"reads": [], "error": [f"not a Jupyter notebook: {exc}", None, None]}
     sources: list[tuple[int, list[str]]] = []
     for number, cell in enumerate(cells, 1):

@@ -103,6 +103,8 @@ def parse(path: Path, text: str) -> TomlDoc | TomlError:
         if line is None and "end of document" in message:
             line = text.count("\n") + 1
         return TomlError(_ERROR_AT.sub("", message).strip(), line, column)
+    except RecursionError:  # tomllib recurses per level of nested arrays and inline tables
+        return TomlError("arrays or tables nested too deeply to read", None, None)
     lines = text.splitlines()
     return TomlDoc(path, text, data, lines, _scan_keys(lines))
 

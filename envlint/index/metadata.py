@@ -111,7 +111,7 @@ def build_requires_from_sdist(data: bytes, filename: str) -> tuple[Requirement, 
     else:
         try:
             doc = tomllib.loads(raw.decode("utf-8", errors="replace"))
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, RecursionError):  # RecursionError: arrays nested thousands deep
             return None
         system = doc.get("build-system")
         requires = system.get("requires") if isinstance(system, dict) else None
