@@ -539,3 +539,30 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path, fmt: str) -> None:
             assert {"analysis.py", "setup.py"} <= uris and len(uris) == 4
         else:
             assert "caf\\xe9.py" in out and "bad\\xff.py" in out and "analysis.py" in out
+
+
+@pytest.mark.parametrize("statement", [
+    "X = " + "-" * 10_000 + "1",        # CPython's parser gives up cleanly; libcst's overflowed the C stack
+    "X = a" + " and a" * 30_000,        # CPython keeps an `and` chain flat; libcst nests it pairwise
+    "import " + "a." * 30_000 + "b",    # a dotted name: one string to CPython, nested attributes to libcst
+    "X = a" + ".b" * 30_000,            # CPython gives up cleanly; libcst took minutes
+])
+def test_a_setup_py_nested_deeper_than_a_parser_survives(tmp_path: Path, statement: str) -> None:
+    # The first three segfaulted the whole process (no output at all): run as a user does, in a process of its own.
+    import subprocess
+    import sys
+
+    root = project(tmp_path, crick=False)
+    (root / "setup.py").write_text(f"from setuptools import setup\n{statement}\nsetup(name='deep')\n")
+    (root / "pyproject.toml").write_text("[tool.other]\nx = " + "[" * 20_000 + "]" * 20_000 + "\n")
+    argv = [sys.executable, "-m", "envlint", str(root), "--isolated", "--no-env", "--offline", *SELECT,
+            "--format", "json"]
+
+    done = subprocess.run(argv, capture_output=True, text=True, env=environ(tmp_path), timeout=300)
+
+    assert done.returncode == 1, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    errors = el001(report)
+    assert "nested too deeply" in errors["setup.py"]["message"]
+    assert "nested too deeply" in errors["pyproject.toml"]["message"]
+    assert_known_findings(report, crick=False)

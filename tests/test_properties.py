@@ -968,3 +968,50 @@ def test_every_environment_rule_takes_any_installed_metadata(tmp_path: Path, met
     result = _cli(tmp_path / "project", tmp_path, "--prefix", prefix, "--ignore", "PIN003")
     assert ("dask", "distributed") in {(d["package"], d["message"].split(" ", 1)[0]) for d in result["diagnostics"]
                                        if d["code"] == "PIN001"}
+
+
+# -- nesting thousands deep (no generator reaches it; each parser's recursion must stay inside it) ----------
+
+DEEP_JSON = "[" * 50_000 + "]" * 50_000
+DEEP_TOML = "a = " + "[" * 50_000 + "]" * 50_000 + "\n"
+
+
+def _deep_sdist() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tf:
+        data = ("[build-system]\nrequires = " + DEEP_TOML[4:]).encode()
+        info = tarfile.TarInfo("x-1.0/pyproject.toml")
+        info.size = len(data)
+        tf.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_documents_nested_thousands_deep_are_input_errors(tmp_path: Path) -> None:
+    from envlint.config import find_config_file
+    from envlint.facts import FactUnavailable
+
+    problems = Problems()
+    assert isinstance(toml_doc.parse(Path("pyproject.toml"), DEEP_TOML), toml_doc.TomlError)
+    path = write(tmp_path / "project" / "pyproject.toml", DEEP_TOML)
+    assert pyproject.load(path, problems).doc is None
+    assert find_config_file(tmp_path / "project") is None  # a broken pyproject.toml without [tool.envlint]
+    index_config.read_uv_config(write(tmp_path / "uv.toml", DEEP_TOML), "uv", problems)
+    assert build_requires_from_sdist(_deep_sdist(), "x-1.0.tar.gz") is None
+    report = write(tmp_path / "inspect.json", '{"installed": ' + DEEP_JSON + "}")
+    try:
+        read_report(EnvLocation("inspect", report, "--inspect"), problems)
+        raise AssertionError("a report nested too deeply is no report")
+    except FactUnavailable:
+        pass
+    site = tmp_path / "site"
+    write(site / "x-1.0.dist-info" / "METADATA", "Metadata-Version: 2.1\nName: x\nVersion: 1.0\n")
+    write(site / "x-1.0.dist-info" / "direct_url.json", DEEP_JSON)
+    write(tmp_path / "conda-meta" / "x-1.0-0.json", DEEP_JSON)
+    environment._conda_owners(tmp_path, problems)
+    dist = environment.read_distribution(site / "x-1.0.dist-info", "dist-info", site, [site], {}, tmp_path, problems)
+    assert dist is not None and dist.direct_url is None
+    _check_scan(scan_bytes("deep.ipynb", ('{"cells": ' + DEEP_JSON + ', "x": "("}').encode()))
+    _check_scan(scan_bytes("deep.py", b"import pandas as pd\npd.read_csv(" + b"-" * 50_000 + b"1)\n"))
+    reasons = [e.reason for e in problems.errors]
+    assert sum("nested too deeply" in r for r in reasons) == 2  # pyproject.toml, uv.toml
+    assert sum("recursion" in r for r in reasons) == 2  # direct_url.json, the conda-meta record
