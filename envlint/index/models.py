@@ -261,7 +261,7 @@ def _from_record(rec: Any, base_url: str | None) -> IndexFile | None:
     metadata = rec.get("core-metadata", rec.get("dist-info-metadata", False))
     size = rec.get("size")
     try:
-        url = urljoin(base_url, url) if base_url else url
+        url = _join(base_url, url) if base_url else url
     except ValueError:  # "http://[oops": no installer can fetch it either
         return None
     return index_file(filename, url,
@@ -271,6 +271,44 @@ def _from_record(rec: Any, base_url: str | None) -> IndexFile | None:
                       metadata_digests={k: v for k, v in metadata.items() if isinstance(v, str)}
                       if isinstance(metadata, dict) else None,
                       digests=hashes, size=size if isinstance(size, int) and not isinstance(size, bool) else None)
+
+
+#: Characters after which a URL is not plain "scheme://host/path/name" (query, fragment, params,
+#: IPv6 hosts, escapes, dot segments): such URLs always go through urljoin.
+_UNPLAIN = frozenset("?#;[%\\")
+
+
+def _join(base_url: str, url: str) -> str:
+    """``urljoin(base_url, url)``, without re-parsing both URLs for every file of a page.
+
+    A plain absolute URL (PyPI's, and every HTML page pypi-simple already resolved) is returned as
+    it is, which is what urljoin returns for it; a plain relative one is joined directory first
+    (once per page and directory) and its file name appended. Anything else goes to urljoin.
+    """
+    if _UNPLAIN.isdisjoint(url) and "/." not in url and not url.startswith("."):
+        if url.startswith(("https://", "http://")) and url.count("/") >= 3:
+            return url
+    directory, slash, name = url.rpartition("/")
+    if slash and name and name not in (".", "..") and _UNPLAIN.isdisjoint(name) and not url.startswith("//") \
+            and ":" not in url.partition("/")[0]:
+        return _join_dir(base_url, directory + "/") + name
+    return urljoin(base_url, url)
+
+
+@lru_cache(maxsize=256)
+def _join_dir(base_url: str, directory: str) -> str:
+    return urljoin(base_url, directory)
+
+
+@lru_cache(maxsize=4096)
+def _wheel_tags(text: str) -> frozenset[Tag]:
+    """The tags of a wheel filename's ``py-abi-platform`` part (shared by many files)."""
+    from packaging.tags import parse_tag
+
+    try:
+        return parse_tag(text)
+    except ValueError as exc:  # packaging's InvalidTag (an empty component): a bad filename
+        raise InvalidWheelFilename(f"invalid wheel tag {text!r}") from exc
 
 
 def best_wheel(wheels: Iterable[IndexFile], target: Target) -> IndexFile:
@@ -297,7 +335,14 @@ def index_file(filename: str, url: str, *, requires_python: str | None = None,
     """An IndexFile from a filename, or None for files installers never pick (eggs, .exe, bad names)."""
     try:
         if filename.endswith(".whl"):
-            _name, version, _build, tags = parse_wheel_filename(filename)
+            parts = filename[:-4].split("-")
+            if len(parts) in (5, 6):
+                # name, version and build checked by packaging on the file name with a trivial tag;
+                # the tag part (parse_tag never rejects one) parsed once per distinct text
+                _name, version, _build, _ = parse_wheel_filename("-".join(parts[:-3]) + "-py3-none-any.whl")
+                tags = _wheel_tags("-".join(parts[-3:]))
+            else:
+                _name, version, _build, tags = parse_wheel_filename(filename)  # raises: wrong dash count
             kind = "wheel"
         elif (suffix := sdist_suffix(filename)) is not None:
             # the name and version rules do not depend on the suffix: parse as the .tar.gz it could be
