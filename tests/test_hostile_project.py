@@ -2,7 +2,7 @@
 where a user expects it to be), and every other finding of the run is still reported.
 
 Every tree holds a known-good finding next to the hostile input: ``analysis.py`` reads
-``local_data.csv`` by a relative path (DAT001 at line 2), and where setup.py is not itself the
+``local_data.csv`` by a relative path (DAT001 at line 3), and where setup.py is not itself the
 hostile part, a crick-style setup.py imports numpy with no [build-system] (BLD001).
 
 Unreadable files: the tests run as root, for whom ``chmod 000`` stops nothing, so unreadability is
