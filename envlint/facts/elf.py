@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Problems, Skipped
 from envlint.facts.distribution import Distribution
+from envlint.facts.source_text import open_regular
 
 if TYPE_CHECKING:
     from envlint.facts import Context
@@ -171,7 +172,7 @@ def _is_native(name: str) -> bool:
 def read_native_file(path: Path, distribution: str, record_path: str, problems: Problems) -> NativeFile | None:
     """Parse one file's headers; None (and an EL001 entry) when it cannot be read as a native file."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # never a blocking read of a FIFO named like a library
             magic = fh.read(4)
             if magic == ELF_MAGIC:
                 return _read_elf(fh, path, distribution, record_path, problems)
