@@ -496,17 +496,26 @@ def test_fifos_in_the_environment_are_never_opened_for_a_blocking_read(tmp_path:
         meta.mkdir()
         (meta / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires}")
     (site / "piped-1.0.dist-info" / "METADATA").unlink()
-    fifos = [site / "piped-1.0.dist-info" / "METADATA", site / "dask-2022.1.0.dist-info" / "RECORD", site / "fifo.pth"]
+    # a locally built wheel whose extension module (read for its ELF headers) is a FIFO
+    native = site / "native-1.0.dist-info"
+    native.mkdir()
+    (native / "METADATA").write_text("Metadata-Version: 2.1\nName: native\nVersion: 1.0\n")
+    (native / "WHEEL").write_text("Wheel-Version: 1.0\nRoot-Is-Purelib: false\nTag: cp311-cp311-linux_x86_64\n")
+    so = "native/_c.cpython-311-x86_64-linux-gnu.so"
+    (native / "RECORD").write_text(f"{so},,\nnative-1.0.dist-info/RECORD,,\n")
+    (site / "native").mkdir()
+    fifos = [site / "piped-1.0.dist-info" / "METADATA", site / "dask-2022.1.0.dist-info" / "RECORD", site / "fifo.pth",
+             site / so]
 
     with FifoGuard(*fifos) as guard:
         code, out = run_envlint(root, "--prefix", prefix, "--offline", "--isolated", "--format", "json",
-                                "--select", "EL001,PIN001,DAT", env=environ(tmp_path))
+                                "--select", "EL001,PIN001,DAT,SYS001", env=environ(tmp_path))
 
     report = json.loads(out)
     assert guard.blocking_opens == []
     assert ("dask", "PIN001") in {(d["package"], d["code"]) for d in report["diagnostics"]}
     unread = {Path(d["path"]).name for d in report["diagnostics"] if d["code"] == "EL001" and "named pipe" in d["message"]}
-    assert unread == {"METADATA", "RECORD", "fifo.pth"}
+    assert unread == {"METADATA", "RECORD", "fifo.pth", so.rsplit("/", 1)[1]}
     assert_known_findings(report, crick=False)
 
 
