@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
+from envlint.facts.source_text import open_regular
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -107,7 +109,8 @@ def _top_level(dist) -> set[str]:  # type: ignore[no-untyped-def]
     meta = dist.metadata_path
     if meta is not None and meta.is_dir():
         try:
-            text = (meta / "top_level.txt").read_text(encoding="utf-8", errors="replace")
+            with open_regular(meta / "top_level.txt") as fh:  # never a blocking read of a FIFO
+                text = fh.read().decode("utf-8", errors="replace")
         except OSError:
             text = ""
         names.update(line.strip().replace("/", ".") for line in text.splitlines() if line.strip())

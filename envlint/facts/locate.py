@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from envlint.facts import FactUnavailable
+from envlint.facts.source_text import open_regular
 
 if TYPE_CHECKING:
     from envlint.facts import Context
@@ -60,7 +61,8 @@ def own_prefixes() -> set[Path]:
 def read_pyvenv_cfg(prefix: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     try:
-        text = (prefix / "pyvenv.cfg").read_text(encoding="utf-8", errors="replace")
+        with open_regular(prefix / "pyvenv.cfg") as fh:  # never a blocking read of a FIFO
+            text = fh.read().decode("utf-8", errors="replace")
     except OSError:
         return values
     for line in text.splitlines():
