@@ -230,21 +230,22 @@ class _Lines:
         return lines[number - 1]
 
 
-def suppressed(text: str | None, code: str) -> bool:
+def suppressions(text: str | None) -> tuple[str, ...] | None:
+    """The codes a line's ``# envlint: ignore[...]`` comments name: None for none, ``("",)`` for all."""
     if not text or "envlint" not in text:
-        return False
+        return None
+    found: list[str] = []
     for m in _SUPPRESS.finditer(text):
         if m.group(1) is None:
-            return True
-        codes = [c.strip().upper() for c in m.group(1).split(",") if c.strip()]
-        if any(code.startswith(c) for c in codes):
-            return True
-    return False
+            return ("",)
+        found += [c.strip().upper() for c in m.group(1).split(",") if c.strip()]
+    return tuple(found) or None
 
 
 def _filter(config: Config, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     ignored_packages = {canonicalize_name(p) for p in config.ignore_packages}
     lines = _Lines(config.root)
+    line_suppressions: dict[tuple[str, int], tuple[str, ...] | None] = {}
     out = []
     for d in diagnostics:
         if d.package and d.package in ignored_packages:
@@ -254,7 +255,12 @@ def _filter(config: Config, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             for pattern, codes in config.per_path_ignores.items()
         ):
             continue
-        if d.path and d.line and not Path(d.path).is_absolute() and suppressed(lines.line(d.path, d.line), d.code):
-            continue
+        if d.path and d.line and not Path(d.path).is_absolute():
+            key = (d.path, d.line)
+            if key not in line_suppressions:  # one look per line, however many findings it has
+                line_suppressions[key] = suppressions(lines.line(d.path, d.line))
+            names = line_suppressions[key]
+            if names is not None and any(d.code.startswith(c) for c in names):
+                continue
         out.append(d)
     return out
