@@ -189,7 +189,15 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
         except OSError as exc:
             raise ConfigError(f"--output {args.output}: {exc.strerror or exc}") from None
     else:
-        reporter(report, out, options)
+        try:
+            reporter(report, out, options)
+            out.flush()
+        except BrokenPipeError:  # `envlint . | head`: the reader left; the exit status still counts
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(devnull, out.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
     if args.exit_zero:
         return EXIT_CLEAN
     level: Severity = config.fail_level

@@ -71,3 +71,14 @@ def test_github_format_drops_escape_sequences_from_names(tmp_path: Path) -> None
     assert code == 1
     [line] = [l for l in out.splitlines() if l.startswith("::")]
     assert line.startswith("::warning file=load.py,line=2") and "\x1b" not in line and "\x07" not in line
+
+
+def test_output_piped_into_a_reader_that_stops_early(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    (tmp_path / "load.py").write_text("".join(f"open('f{i}.csv')\n" for i in range(3000)))
+    proc = subprocess.run(f"{sys.executable} -m envlint {tmp_path} --no-env --select DAT001 | head -1",
+                          shell=True, capture_output=True, text=True, env=clean_environ(), timeout=120)
+    assert proc.stdout.startswith("load.py:1:1: DAT001")
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr
