@@ -60,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write every row to FILE")
     args = parser.parse_args(argv)
     everything: list[dict[str, object]] = []
+    verdict_lines: list[str] = []
     failed = []
     for name, path in discover(args.only).items():
         print(f"\n== {name} ({path.name}) ==", flush=True)
@@ -72,10 +73,18 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(name)
             continue
         print_table(rows)
-        for line in getattr(module, "verdicts", lambda rows: [])(rows):
+        verdicts = list(getattr(module, "verdicts", lambda rows: [])(rows))
+        for line in verdicts:
             print(line)
+        verdict_lines += verdicts
         print(f"({time.perf_counter() - start:.0f} s including set-up)")
         everything += rows
+    if everything:
+        # One table of every row (the columns of all benchmarks), then every target verdict.
+        print("\n== all benchmarks ==")
+        print_table(everything)
+        for line in verdict_lines:
+            print(line)
     if args.json:
         args.json.write_text(json.dumps(everything, indent=2) + "\n", encoding="utf-8")
     if failed:
