@@ -71,7 +71,7 @@ def check(project: Project) -> Iterator[Finding]:
             yield Finding(
                 message=(f"{holder} imports {top} at build time, but the isolated build environment will not have "
                          f"it ({_display(dist)}): {why}"),
-                path=str(imp.where.path), line=imp.where.line, column=imp.where.column,
+                **imp.where.location,
                 package=package.name, package_version=package.version,
                 help=table,
             )

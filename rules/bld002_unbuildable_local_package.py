@@ -47,11 +47,9 @@ from envlint.registry import rule
       summary="A local package cannot be built into a wheel")
 def check(project: Project) -> Iterator[Finding]:
     for package in project.local_packages:
-        label = package.name or ("the project" if package.origin == "project" else str(package.root))
         for problem in package.build_problems:
-            where = problem.where
             yield Finding(
-                message=f"{label} cannot be built into a wheel: {problem.message}",
-                path=str(where.path), line=where.line, column=where.column,
+                message=f"{package.label} cannot be built into a wheel: {problem.message}",
+                **problem.where.location,
                 package=package.name, package_version=package.version, help=problem.help,
             )

@@ -44,7 +44,7 @@ def check_project(project: Project, target: Target) -> Iterator[Finding]:
         yield Finding(
             message=(f"{name} compiles native code ({compiled.reason}) and package sync builds it on this machine "
                      f"({built_on}): code compiled for {_described(built_on)} cannot run on {target.platform} workers"),
-            path=str(compiled.where.path), line=compiled.where.line, column=compiled.where.column,
+            **compiled.where.location,
             package=package.name, package_version=package.version,
             help=fix,
         )

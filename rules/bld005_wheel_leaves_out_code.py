@@ -47,9 +47,8 @@ from envlint.registry import rule
 def check(project: Project) -> Iterator[Finding]:
     for package in project.local_packages:
         for gap in package.wheel_gaps:
-            where = gap.where
             yield Finding(
-                message=f"{package.name or ('the project' if package.origin == 'project' else package.root)}: {gap.message}",
-                path=str(where.path), line=where.line, column=where.column,
+                message=f"{package.label}: {gap.message}",
+                **gap.where.location,
                 package=package.name, package_version=package.version, help=gap.help,
             )

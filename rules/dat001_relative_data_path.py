@@ -55,8 +55,7 @@ def check(data_reads: list[DataRead]) -> Iterator[Finding]:
             continue
         yield Finding(
             message=f"{read.call} reads a local file that package sync does not copy to the workers{read.where}",
-            path=read.path, line=None if read.cell is not None else read.line,
-            column=None if read.cell is not None else read.column,
+            **read.location,
             help=f"upload it to object storage and read it from there (s3://<bucket>/{read.target.lstrip('./')}), "
                  "send it with Client.upload_file, or ship it as package data",
         )

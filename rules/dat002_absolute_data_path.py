@@ -47,8 +47,7 @@ def check(data_reads: list[DataRead]) -> Iterator[Finding]:
         yield Finding(
             message=f"{read.call} reads an absolute local path; package sync does not copy it to the "
                     f"workers, which do not have this machine's files{read.where}",
-            path=read.path, line=None if read.cell is not None else read.line,
-            column=None if read.cell is not None else read.column,
+            **read.location,
             help=f"upload it to object storage and read it from there (s3://<bucket>/{name}), "
                  "send it with Client.upload_file, or ship it as package data",
         )

@@ -58,7 +58,7 @@ def check(project: Project) -> Iterator[Finding]:
             yield Finding(
                 message=(f"{_show(read.where.path, base)} reads {target} next to its code ({read.expression}), but the "
                          f"wheel of {package.name or base.name} will not include {what}: {read.why}"),
-                path=str(read.where.path), line=read.where.line, column=read.where.column,
+                **read.where.location,
                 package=package.name, package_version=package.version, help=read.fix,
             )
 

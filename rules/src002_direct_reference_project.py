@@ -34,7 +34,7 @@ def check_project(project: Project) -> Iterator[Finding]:
         yield Finding(
             message=f"{_source(req)} declares {what} as a direct reference to {_describe(req.url, kind)}, "
                     "not as a release from a package index",
-            path=str(req.where.path), line=req.where.line, column=req.where.column, package=name,
+            **req.where.location, package=name,
             help=_help(req, kind, what),
         )
 

@@ -55,6 +55,13 @@ class DataRead:
         """' (cell 3, line 2)' for a notebook, '' otherwise."""
         return f" (cell {self.cell}, line {self.line})" if self.cell is not None else ""
 
+    @property
+    def location(self) -> dict[str, object]:
+        """A Finding's ``path``/``line``/``column``: a notebook finding has no file line (``where`` says it)."""
+        if self.cell is not None:
+            return {"path": self.path, "line": None, "column": None}
+        return {"path": self.path, "line": self.line, "column": self.column}
+
 
 # -- one file (runs in worker processes too) ------------------------------------------------------
 

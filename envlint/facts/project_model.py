@@ -18,6 +18,11 @@ class Position:
     line: int | None = None
     column: int | None = None
 
+    @property
+    def location(self) -> dict[str, object]:
+        """The ``path``/``line``/``column`` keywords of a Finding that points here."""
+        return {"path": str(self.path), "line": self.line, "column": self.column}
+
 
 @dataclass(frozen=True)
 class DeclaredRequirement:
@@ -141,6 +146,11 @@ class LocalPackage:
     wheel_tags: tuple[str, ...] = ()
     """WHEEL ``Tag:`` lines of the installed copy (installed local packages only)."""
     installed_version: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How findings name it: its distribution name, else 'the project' or its directory."""
+        return self.name or ("the project" if self.origin == "project" else str(self.root))
 
 
 @dataclass
