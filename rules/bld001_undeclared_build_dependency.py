@@ -43,14 +43,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project_model import LocalPackage, Project
+from envlint.facts.project_model import LocalPackage
 from envlint.registry import rule
 
 
 @rule(code="BLD001", name="undeclared-build-dependency", severity=Severity.ERROR,
       summary="setup.py imports a module that the isolated build environment will not have")
-def check(project: Project) -> Iterator[Finding]:
-    for package in project.local_packages:
+def check(local_packages: list[LocalPackage]) -> Iterator[Finding]:
+    for package in local_packages:
         missing = [i for i in package.build_imports if not i.provided]
         if not missing:
             continue

@@ -39,14 +39,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project_model import Project
+from envlint.facts.project_model import LocalPackage
 from envlint.registry import rule
 
 
 @rule(code="BLD002", name="unbuildable-local-package", severity=Severity.ERROR,
       summary="A local package cannot be built into a wheel")
-def check(project: Project) -> Iterator[Finding]:
-    for package in project.local_packages:
+def check(local_packages: list[LocalPackage]) -> Iterator[Finding]:
+    for package in local_packages:
         for problem in package.build_problems:
             yield Finding(
                 message=f"{package.label} cannot be built into a wheel: {problem.message}",

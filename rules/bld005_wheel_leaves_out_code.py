@@ -38,14 +38,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project_model import Project
+from envlint.facts.project_model import LocalPackage
 from envlint.registry import rule
 
 
 @rule(code="BLD005", name="wheel-leaves-out-code", severity=Severity.WARNING,
       summary="A local package's wheel would leave out Python code of its source tree")
-def check(project: Project) -> Iterator[Finding]:
-    for package in project.local_packages:
+def check(local_packages: list[LocalPackage]) -> Iterator[Finding]:
+    for package in local_packages:
         for gap in package.wheel_gaps:
             yield Finding(
                 message=f"{package.label}: {gap.message}",

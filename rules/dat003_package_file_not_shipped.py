@@ -37,14 +37,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project_model import Project
+from envlint.facts.project_model import LocalPackage
 from envlint.registry import rule
 
 
 @rule(code="DAT003", name="package-file-not-shipped", severity=Severity.WARNING,
       summary="A local package reads a file next to its code that its wheel will not include")
-def check(project: Project) -> Iterator[Finding]:
-    for package in project.local_packages:
+def check(local_packages: list[LocalPackage]) -> Iterator[Finding]:
+    for package in local_packages:
         for read in package.data_reads:
             if not read.missing:
                 continue

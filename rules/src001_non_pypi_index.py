@@ -40,15 +40,12 @@ from envlint.diagnostics import Finding, Severity
 from envlint.facts.project_model import Project
 from envlint.registry import rule
 
-_INDEX_KINDS = {"index-url", "extra-index-url", "uv-index", "poetry-source"}
-
-
 @rule(code="SRC001", name="non-pypi-index", severity=Severity.WARNING,
       summary="A package index or find-links location other than PyPI is configured")
 def check(project: Project) -> Iterator[Finding]:
     seen: set[tuple[str, str, str | None, int | None, str | None]] = set()
     for setting in project.index_settings:
-        if setting.kind in _INDEX_KINDS and is_pypi(setting.value):
+        if setting.is_pypi:
             continue
         key = (setting.kind, setting.value, str(setting.where.path) if setting.where else None,
                setting.where.line if setting.where else None, setting.variable)
@@ -69,20 +66,6 @@ def check(project: Project) -> Iterator[Finding]:
             help=("make sure every distribution installed from there is also on PyPI (`envlint --select SRC003` checks "
                   "the environment), and remove the setting if you no longer need it"),
         )
-
-
-def _normalize(url: str) -> str:
-    parts = urlsplit(url.strip())
-    return urlunsplit((parts.scheme.lower(), (parts.hostname or "").lower(), parts.path.rstrip("/"), "", ""))
-
-
-def is_pypi(url: str) -> bool:
-    from pypi_simple import PYPI_SIMPLE_ENDPOINT
-
-    try:
-        return _normalize(url) == _normalize(PYPI_SIMPLE_ENDPOINT)
-    except ValueError:
-        return False
 
 
 def redact(url: str) -> str:

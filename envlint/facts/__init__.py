@@ -25,6 +25,8 @@ PROVIDERS: dict[str, str] = {
     "environment": "envlint.facts.environment:build",
     "native_links": "envlint.facts.elf:build",
     "declarations": "envlint.facts.declarations:build",
+    "package_source": "envlint.facts.package_source:build",
+    "local_packages": "envlint.facts.local_packages:build",
     "project": "envlint.facts.project:build",
     "install_sets": "envlint.facts.install_sets:build",
     "project_tree": "envlint.facts.tree:build",

@@ -23,6 +23,8 @@ from envlint.facts.reader_table import load_table
 from envlint.facts.scan_cache import ScanCache, content_hash
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from envlint.facts import Context
     from envlint.facts.tree import ProjectTree
 
@@ -196,7 +198,15 @@ def build(ctx: Context) -> list[DataRead]:
     results, unreadable = scan_files(tree.root, files, config.environ, cache)
     for rel, reason in sorted(unreadable.items()):
         ctx.problems.add(tree.root / rel, reason)
-    shipped = _package_dirs(ctx, tree)
+    roots: list[Path] = []
+
+    def shipped() -> list[Path]:
+        # Built only when a relative read names an existing file: the project fact (pip
+        # configuration, requirements, every local package) costs more than a warm scan.
+        if not roots:
+            roots.extend(_package_dirs(ctx, tree))
+        return roots
+
     reads: list[DataRead] = []
     for rel in sorted(results):
         result = results[rel]
@@ -232,7 +242,7 @@ def _package_dirs(ctx: Context, tree: ProjectTree) -> list[Path]:
     return roots
 
 
-def _ships_as_package_data(root: Path, rel: str, target: str, package_roots: list[Path]) -> bool:
+def _ships_as_package_data(root: Path, rel: str, target: str, package_roots: Callable[[], list[Path]]) -> bool:
     """Conservatively: the path names an existing file inside an import package of a local package.
 
     A wheel carries an import package's directory (with its data files, when the build backend is
@@ -247,7 +257,7 @@ def _ships_as_package_data(root: Path, rel: str, target: str, package_roots: lis
         candidate = Path(os.path.normpath(base / target))
         if not candidate.is_file():
             continue
-        for package_root in package_roots:
+        for package_root in package_roots():
             try:
                 inside = candidate.relative_to(package_root)
             except ValueError:

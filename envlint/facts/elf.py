@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from envlint import data as envlint_data
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,7 +114,7 @@ class NativeLinks:
 
 @lru_cache(maxsize=1)
 def _policy_data() -> dict:
-    text = resources.files("envlint.data").joinpath("manylinux-policy.json").read_text(encoding="utf-8")
+    text = envlint_data.read_text("manylinux-policy.json")
     return json.loads(text)
 
 
@@ -146,7 +146,7 @@ class LibraryHint:
 
 @lru_cache(maxsize=1)
 def _library_data() -> dict:
-    text = resources.files("envlint.data").joinpath("system-libraries.json").read_text(encoding="utf-8")
+    text = envlint_data.read_text("system-libraries.json")
     return json.loads(text)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from envlint import data as envlint_data
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
@@ -51,7 +51,7 @@ class Curated:
 
 @lru_cache(maxsize=1)
 def curated() -> Curated:
-    data = tomllib.loads(resources.files("envlint.data").joinpath("import-names.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads(envlint_data.read_text("import-names.toml"))
 
     def names(values: object) -> tuple[str, ...]:
         return tuple(canonicalize_name(v) for v in values) if isinstance(values, list) else ()

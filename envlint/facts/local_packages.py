@@ -7,17 +7,20 @@ compiles native code (BLD004).
 
 from __future__ import annotations
 
+import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from envlint.diagnostics import Problems
+from envlint.diagnostics import Problems, Skipped
 from envlint.facts import build_analysis, package_reads, package_source, wheel_contents
-from envlint.facts.import_map import ImportMap
+from envlint.facts.import_map import ImportMap, from_environment
 from envlint.facts.project_model import BuildProblem, DataRead, LocalPackage, Position
 from envlint.facts.source_text import MAX_MODULE_BYTES, read_text
 
 if TYPE_CHECKING:
+    from envlint.facts import Context
     from envlint.facts.distribution import Distribution
     from envlint.facts.environment import Environment
     from envlint.facts.target import Target
@@ -38,6 +41,42 @@ def _source_root(path: Path) -> Path:
         if any((candidate / f).is_file() for f in ("pyproject.toml", "setup.py", "setup.cfg")):
             return candidate
     return path
+
+
+def build(ctx: Context) -> list[LocalPackage]:
+    """The ``local_packages`` fact: the project itself (when it is a package) and every editable or
+    local-directory install of the environment, each analysed from its source tree."""
+    config = ctx.config
+    root = config.root
+    problems = ctx.problems
+    environment = None if config.no_env else ctx.peek("environment")
+    location = None if config.no_env else ctx.peek("env_location")
+    target = ctx.peek("target")
+    source: package_source.PackageSource = ctx.get("package_source")
+    packages: list[LocalPackage] = []
+    cache: dict[str, ImportMap] = {}
+
+    def import_map() -> ImportMap:
+        if "map" not in cache:
+            cache["map"] = from_environment(environment)
+        return cache["map"]
+
+    snapshot = location is not None and location.kind == "inspect"
+    for origin, path, dist in discover(root, source, environment):
+        if snapshot and origin != "project" and not path.is_dir():
+            # A pip inspect report taken on another machine names source trees that are not here.
+            ctx.skipped.append(Skipped(f"local package {path}", "named by the pip inspect report but not on this "
+                                       "machine; run envlint where the environment lives to check that it builds"))
+            continue
+        try:
+            packages.append(analyse(
+                origin, path, dist, source if origin == "project" else None, environment, target, import_map,
+                problems))
+        except Exception as exc:  # a bug must not hide the other local packages (or the whole run)
+            if config.environ.get("ENVLINT_DEBUG"):
+                traceback.print_exc(file=sys.stderr)
+            ctx.skipped.append(Skipped(f"local package {path}", f"internal error: {type(exc).__name__}: {exc}"))
+    return packages
 
 
 def discover(root: Path, project: package_source.PackageSource, environment: Environment | None

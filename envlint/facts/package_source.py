@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
@@ -13,6 +14,9 @@ from envlint.facts import pyproject as pyproject_mod
 from envlint.facts import setup_cfg as setup_cfg_mod
 from envlint.facts import setup_py as setup_py_mod
 from envlint.facts.project_model import BuildProblem, Position
+
+if TYPE_CHECKING:
+    from envlint.facts import Context
 from envlint.facts.source_text import not_a_file, read_text
 
 #: build-backend module -> the family whose file selection envlint predicts.
@@ -113,6 +117,11 @@ class PackageSource:
             return self.pyproject.at("build-system")
         main = self.main_file or self.root
         return Position(main, 1 if main != self.root else None)
+
+
+def build(ctx: Context) -> PackageSource:
+    """The ``package_source`` fact: the project root's own build files."""
+    return load(ctx.config.root, ctx.problems)
 
 
 def load(root: Path, problems: Problems, package: str | None = None) -> PackageSource:

@@ -8,6 +8,7 @@ an EL001 problem and the rest is still read.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import sysconfig
 import traceback
@@ -19,15 +20,18 @@ from packaging.requirements import InvalidRequirement, Requirement
 from envlint.diagnostics import Problems, Skipped
 from envlint.facts import environment_yml, index_config, local_packages, package_source, requirements_file
 from envlint.facts.import_map import ImportMap, from_environment
-from envlint.facts.project_model import DeclaredRequirement, IndexSetting, Position, Project
+from envlint.facts.project_model import DeclaredRequirement, IndexSetting, LocalPackage, Position, Project
 from envlint.facts.setup_py import DYNAMIC, SetupPy
 from envlint.facts.source_text import not_a_file, read_text
+from envlint.index.endpoint import cache_dir_of, pypi_endpoint, same_index
 
 if TYPE_CHECKING:
     from envlint.facts import Context
 
 REQUIREMENTS_GLOBS = ("requirements*.txt", "requirements*.in", "requirements/*.txt", "requirements/*.in")
 ENVIRONMENT_FILES = ("environment.yml", "environment.yaml")
+#: Settings whose value is an index URL, which may be PyPI's own.
+URL_KINDS = frozenset({"index-url", "extra-index-url", "uv-index", "poetry-source"})
 
 
 def requirements_files(root: Path, problems: Problems | None = None) -> list[Path]:
@@ -44,16 +48,24 @@ def requirements_files(root: Path, problems: Problems | None = None) -> list[Pat
     return out
 
 
+def _mark_pypi(settings: list[IndexSetting], cache_dir: str | None) -> list[IndexSetting]:
+    """The settings, those whose URL is PyPI's own endpoint marked ``is_pypi``."""
+    if not any(s.kind in URL_KINDS for s in settings):
+        return settings
+    pypi = pypi_endpoint(cache_dir_of(cache_dir))
+    return [dataclasses.replace(s, is_pypi=True) if s.kind in URL_KINDS and same_index(s.value, pypi) else s
+            for s in settings]
+
+
 def build(ctx: Context) -> Project:
     config = ctx.config
     root = config.root
     problems = ctx.problems
     environment = None if config.no_env else ctx.peek("environment")
     location = None if config.no_env else ctx.peek("env_location")
-    target = ctx.peek("target")
     project = Project(root)
 
-    source = package_source.load(root, problems)
+    source: package_source.PackageSource = ctx.get("package_source")
     if source.pyproject is not None:
         project.requirements += source.pyproject.requirements
         project.index_settings += source.pyproject.index_settings
@@ -82,29 +94,9 @@ def build(ctx: Context) -> Project:
                                            for o in env_yml.options if _is_index_option(o.name)]
     site_prefix = location.path if location is not None and location.kind != "inspect" else None
     project.index_settings += index_config.collect(config.environ, root, site_prefix, problems)
+    project.index_settings = _mark_pypi(project.index_settings, config.cache_dir)
 
-    cache: dict[str, ImportMap] = {}
-
-    def import_map() -> ImportMap:
-        if "map" not in cache:
-            cache["map"] = from_environment(environment)
-        return cache["map"]
-
-    snapshot = location is not None and location.kind == "inspect"
-    for origin, path, dist in local_packages.discover(root, source, environment):
-        if snapshot and origin != "project" and not path.is_dir():
-            # A pip inspect report taken on another machine names source trees that are not here.
-            ctx.skipped.append(Skipped(f"local package {path}", "named by the pip inspect report but not on this "
-                                       "machine; run envlint where the environment lives to check that it builds"))
-            continue
-        try:
-            project.local_packages.append(local_packages.analyse(
-                origin, path, dist, source if origin == "project" else None, environment, target, import_map,
-                problems))
-        except Exception as exc:  # a bug must not hide the other local packages (or the whole run)
-            if config.environ.get("ENVLINT_DEBUG"):
-                traceback.print_exc(file=sys.stderr)
-            ctx.skipped.append(Skipped(f"local package {path}", f"internal error: {type(exc).__name__}: {exc}"))
+    project.local_packages = ctx.get("local_packages")
     project.requirements = [_name_local_path(r, project, root) for r in project.requirements]
     project.main_dependency_file = _main_file(root, source, req_files)
     project.env_platform = _env_platform(location)

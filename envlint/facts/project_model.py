@@ -61,6 +61,8 @@ class IndexSetting:
     variable: str | None = None
     origin: str = ""
     """Human description: 'pip global config', 'requirements file', '$PIP_INDEX_URL', ..."""
+    is_pypi: bool = False
+    """The URL is PyPI's own Simple API endpoint (set by the project fact)."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from envlint import data as envlint_data
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -325,5 +325,5 @@ def imported_modules(data: bytes) -> set[bytes]:
 
 @lru_cache(maxsize=1)
 def load_table() -> ReaderTable:
-    data = resources.files("envlint.data").joinpath("readers.toml").read_bytes()
+    data = envlint_data.read_bytes("readers.toml")
     return ReaderTable.from_toml(data)

@@ -12,7 +12,7 @@ import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from envlint import data as envlint_data
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
@@ -52,7 +52,7 @@ class SystemRequirements:
 
 @lru_cache(maxsize=1)
 def load_table() -> dict[str, SystemNeed]:
-    text = resources.files("envlint.data").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    text = envlint_data.read_text(DATA_FILE)
     data = tomllib.loads(text)
     out = {}
     for name, entry in sorted(data.get("distributions", {}).items()):

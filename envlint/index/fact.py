@@ -8,17 +8,16 @@ a timeout or an offline cache miss for "not on the index".
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from envlint.diagnostics import Skipped
+from envlint.index.endpoint import cache_dir_of, pypi_endpoint, same_index
 from envlint.index.metadata import DistMetadata, build_requires_from_sdist, metadata_from_wheel, parse_metadata
 from envlint.index.models import IndexFile, ProjectInfo
 
@@ -37,32 +36,6 @@ class LookupFailed(Exception):
         super().__init__(f"{name}: {reason}")
         self.name = name
         self.reason = reason
-
-
-def pypi_endpoint(cache_dir: Path | None = None) -> str:
-    """PyPI's Simple API endpoint: pypi-simple's ``PYPI_SIMPLE_ENDPOINT`` constant.
-
-    Importing pypi-simple costs a third of a second (pydantic, BeautifulSoup), which a run that
-    decodes JSON pages or works offline never needs otherwise; so the constant's value is remembered
-    in the cache dir the first time it is read.
-    """
-    memo = cache_dir / "pypi-simple-endpoint.txt" if cache_dir is not None else None
-    if memo is not None and "pypi_simple" not in sys.modules:
-        try:
-            value = memo.read_text(encoding="utf-8").strip()
-        except OSError:
-            value = ""
-        if value.startswith(("https://", "http://")):
-            return value
-    from pypi_simple import PYPI_SIMPLE_ENDPOINT
-
-    if memo is not None:
-        try:
-            memo.parent.mkdir(parents=True, exist_ok=True)
-            memo.write_text(PYPI_SIMPLE_ENDPOINT, encoding="utf-8")
-        except OSError:
-            pass
-    return PYPI_SIMPLE_ENDPOINT
 
 
 class Index:
@@ -177,15 +150,13 @@ class Index:
 
 def build(ctx: Context) -> Index:
     from envlint.index.client import IndexClient
-    from envlint.index.freshness import default_cache_dir
-
     config = ctx.config
-    cache_dir = Path(config.cache_dir).expanduser() if config.cache_dir else default_cache_dir()
+    cache_dir = cache_dir_of(config.cache_dir)
     pypi = pypi_endpoint(cache_dir)
     endpoint = config.index_url or pypi
     client = IndexClient(endpoint, cache_dir=cache_dir, offline=config.offline, timeout=config.timeout,
                          retries=config.retries)
-    is_pypi = endpoint.rstrip("/") == pypi.rstrip("/")
+    is_pypi = same_index(endpoint, pypi)
     return Index(client, ctx.skipped, is_pypi=is_pypi)
 
 

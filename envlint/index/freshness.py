@@ -38,6 +38,8 @@ from dataclasses import dataclass, field
 from email.utils import parsedate_tz
 from pathlib import Path
 
+from envlint.index.endpoint import default_cache_dir  # noqa: F401  (where it used to live)
+
 #: Seconds a page whose response says nothing about caching stays fresh (PyPI gives ``max-age=600``).
 DEFAULT_MAX_AGE = 600
 
@@ -157,10 +159,3 @@ def write_record(memo_dir: Path, url: str, record: PageRecord, accept: str = ACC
 def servable(response_history: list[int]) -> bool:
     """Would CacheControl answer this page again from its cache (every redirect hop permanent)?"""
     return all(status in _PERMANENT_REDIRECTS for status in response_history)
-
-
-def default_cache_dir() -> Path:
-    """The HTTP cache (and parse memos) in the user cache dir (platformdirs)."""
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("envlint", appauthor=False)) / "http"
