@@ -174,3 +174,24 @@ def test_macos_user_pip_configuration_without_index_settings_is_clean(tmp_path: 
     assert report["diagnostics"] == [] and code == 0
     code, report = lint(project, "--select", "SRC001", env=env)
     assert found(report, "SRC001") == [(str(mac_user), 2)]
+
+
+def test_comparing_with_pypi_does_not_load_the_http_stack(tmp_path: Path) -> None:
+    """SRC001 needs PyPI's endpoint only to compare URLs: after the first run has remembered it, a run
+    does not import pypi-simple (pydantic, BeautifulSoup), which would slow every lint down."""
+    import json
+    import subprocess
+    import sys
+
+    project = case("requirements_plain", tmp_path)
+    (project / "requirements" / "dev.txt").write_text(
+        f"--index-url {PYPI_SIMPLE_ENDPOINT}\n--extra-index-url https://extra.example.invalid/simple\npytest\n")
+    env = environ(tmp_path, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    argv = [sys.executable, "-X", "importtime", "-m", "envlint", str(project), "--isolated", "--no-env",
+            "--select", "SRC001", "--format", "json"]
+    runs = [subprocess.run(argv, env=env, capture_output=True, text=True) for _ in range(2)]
+    for run in runs:
+        shown = [d["message"] for d in json.loads(run.stdout)["diagnostics"]]
+        assert len(shown) == 1 and "extra-index-url https://extra.example.invalid/simple" in shown[0]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in runs[1].stderr.splitlines() if "|" in line}
+    assert not imported & {"pypi_simple", "pydantic", "bs4", "requests"}
