@@ -56,7 +56,7 @@ def readers_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int,
 # -- every reader family, every path kind ---------------------------------------------------------
 
 @pytest.mark.parametrize("module", ["builtin_open.py", "pathlib_reads.py", "dataframes.py", "arrays.py",
-                                    "models.py", "path_values.py", "absolute.py"])
+                                    "models.py", "path_values.py", "absolute.py", "aliased.py"])
 def test_each_reader_family_reports_exactly_the_marked_lines(readers_report, module: str) -> None:
     project, code, report = readers_report
     expected = {e for e in expected_markers(project) if e[0] == module}
@@ -114,7 +114,7 @@ def test_select_dat002_only(tmp_path: Path) -> None:
     project = copy_fixture("readers", tmp_path)
     _, report = run_json(project, "--no-env", "--isolated", "--select", "DAT002", env=clean_environ())
     assert {d["code"] for d in report["diagnostics"]} == {"DAT002"}
-    assert {d["path"] for d in report["diagnostics"]} == {"absolute.py"}
+    assert {d["path"] for d in report["diagnostics"]} == {"absolute.py", "aliased.py"}
 
 
 # -- package data ---------------------------------------------------------------------------------

@@ -30,6 +30,8 @@ _OPEN_PAREN = re.compile(rb"[ \t]*\(")
 _SEEDS = (b"read", b"open", b"load", b"File", b"Store", b"connect", b"glob", b"from", b"memmap",
           b"ataset", b"scan_", b"Capture", b"Booster")
 _IDENT = re.compile(rb"\w+")
+#: ``name as alias`` in an import list (``from m import name as alias``).
+_IMPORT_AS = re.compile(rb"\b(\w+)[ \t]+as[ \t]+(\w+)")
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,28 @@ class ReaderTable:
                             data, end, bound, self._path_keywords[name], name == b"open" and not dotted)):
                         hits.add(start)
                 i = data.find(seed, i + 1)
+        if modules and b" as " in data:
+            self._alias_calls(data, modules, bound, lines, hits)
         return sorted(hits)
+
+    def _alias_calls(self, data: bytes, modules: set[bytes], bound: dict[bytes, bool], lines: _LineInfo,
+                     hits: set[int]) -> None:
+        """Calls of a reader imported under another name (``from pandas import read_csv as rc``)."""
+        size = len(data)
+        for m in _IMPORT_AS.finditer(data):
+            name, alias = m.group(1), m.group(2)
+            if name == alias or name not in self._tokens or lines.in_comment_or_doctest(m.start()):
+                continue
+            if self._reachable(name, True, modules) == _NO:
+                continue
+            i = data.find(alias)
+            while i >= 0:
+                end = i + len(alias)
+                if (i == 0 or (data[i - 1] not in _WORD and data[i - 1] != 0x2E)) and end < size and \
+                        data[end] not in _WORD and _OPEN_PAREN.match(data, end) and \
+                        not lines.in_comment_or_doctest(i):
+                    hits.add(i)
+                i = data.find(alias, i + 1)
 
     def _reachable(self, anchor: bytes, dotted: bool, modules: set[bytes]) -> int:
         """Whether a call of ``anchor`` can be a reader here, and how its path must then be checked."""
