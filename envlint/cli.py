@@ -63,6 +63,8 @@ def _check_parser() -> argparse.ArgumentParser:
     cfg = p.add_argument_group("configuration")
     cfg.add_argument("--config", type=Path, metavar="FILE", help="envlint.toml or pyproject.toml to use")
     cfg.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    cfg.add_argument("--no-cache", action="store_true",
+                     help="neither read nor write the per-file scan cache (.envlint_cache/)")
     return p
 
 
@@ -173,7 +175,8 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
             raise ConfigError(f"--{opt} {value}: no such file or directory")
     config = load(root, cli_values, config_file=args.config, isolated=args.isolated,
                   paths=[p.resolve() for p in paths], python=args.python, prefix=args.prefix,
-                  inspect=args.inspect, no_env=args.no_env, want_anchors=args.format == "sarif")
+                  inspect=args.inspect, no_env=args.no_env, no_cache=args.no_cache,
+                  want_anchors=args.format == "sarif")
     _check_selectors(config, cli_values)
     report = run(config)
     options = Options(quiet=args.quiet, statistics=args.statistics,

@@ -161,6 +161,8 @@ class Config:
     prefix: Path | None = None
     inspect: Path | None = None
     no_env: bool = False
+    no_cache: bool = False
+    """Neither read nor write the per-file scan cache (``--no-cache``; also ``ENVLINT_NO_CACHE``)."""
     # index
     index_url: str | None = None
     offline: bool = False

@@ -262,7 +262,19 @@ def test_second_run_uses_the_cache_with_identical_results_and_rescans_a_changed_
 def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     project = copy_fixture("package_data", tmp_path)
     lint(project, ENVLINT_NO_CACHE="1")
+    lint(project, "--no-cache")
     assert not (project / ".envlint_cache").exists()
+
+    # A cache that says mypkg/__init__.py reads /home/ana/fake.csv is believed by a normal run (the
+    # file's size and mtime match), and never even read with --no-cache.
+    lint(project)
+    (cache_file,) = (project / ".envlint_cache").glob("data-reads-*.json")
+    cache = json.loads(cache_file.read_text())
+    cache["written_ns"] += 3600 * 10**9
+    cache["files"]["mypkg/__init__.py"][3] = {"reads": [[1, 1, "open", "/home/ana/fake.csv", "absolute", None]]}
+    cache_file.write_text(json.dumps(cache))
+    assert ("mypkg/__init__.py", 1, "DAT002") in reported(lint(project)[1])
+    assert ("mypkg/__init__.py", 1, "DAT002") not in reported(lint(project, "--no-cache")[1])
 
 
 def test_parallel_scan_gives_the_same_output_as_serial(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ worker processes; the result is sorted, so it does not depend on how the work wa
 Files that cannot be read or parsed become EL001 problems; the other files are still reported.
 
 Environment knobs (for benchmarks and debugging): ``ENVLINT_JOBS`` (worker processes; 1 = serial),
-``ENVLINT_NO_CACHE`` (any value: neither read nor write ``.envlint_cache/``).
+``--no-cache`` or ``ENVLINT_NO_CACHE`` (any value): neither read nor write ``.envlint_cache/``.
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def build(ctx: Context) -> list[DataRead]:
     config = ctx.config
     table = load_table()
     cache = ScanCache.open(tree.root, "data-reads", f"{__version__}:{table.digest}",
-                           enabled=not config.environ.get("ENVLINT_NO_CACHE"))
+                           enabled=not (config.no_cache or config.environ.get("ENVLINT_NO_CACHE")))
     files = [f for f in tree.files if f.endswith((".py", ".pyw", ".ipynb"))]
     results, unreadable = scan_files(tree.root, files, config.environ, cache)
     for rel, reason in sorted(unreadable.items()):
