@@ -18,10 +18,10 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from envlint import data as envlint_data
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from envlint import data as envlint_data
 from envlint.diagnostics import Problems, Skipped
 from envlint.facts.distribution import Distribution
 from envlint.facts.source_text import open_regular

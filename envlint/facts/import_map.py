@@ -11,11 +11,11 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
-from envlint import data as envlint_data
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
 
+from envlint import data as envlint_data
 from envlint.facts.source_text import open_regular
 
 if sys.version_info >= (3, 11):

@@ -114,7 +114,7 @@ def analyse(origin: str, root: Path, dist: Distribution | None, source: package_
     if not root.is_dir():
         return LocalPackage(root=root, name=name, **common, build_problems=(BuildProblem(
             f"the source directory {root} of this {origin} install does not exist, so it cannot be built into a "
-            "wheel", Position(root), f"reinstall it from where its source is now (pip install -e <dir>), or uninstall it"),))
+            "wheel", Position(root), "reinstall it from where its source is now (pip install -e <dir>), or uninstall it"),))
     if source is None:
         source = package_source.load(root, problems, package=name)
     name = name or source.canonical_name

@@ -9,18 +9,15 @@ an EL001 problem and the rest is still read.
 from __future__ import annotations
 
 import dataclasses
-import sys
 import sysconfig
-import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from envlint.diagnostics import Problems, Skipped
+from envlint.diagnostics import Problems
 from envlint.facts import environment_yml, index_config, local_packages, package_source, requirements_file
-from envlint.facts.import_map import ImportMap, from_environment
-from envlint.facts.project_model import DeclaredRequirement, IndexSetting, LocalPackage, Position, Project
+from envlint.facts.project_model import DeclaredRequirement, IndexSetting, Position, Project
 from envlint.facts.setup_py import DYNAMIC, SetupPy
 from envlint.facts.source_text import not_a_file, read_text
 from envlint.index.endpoint import cache_dir_of, pypi_endpoint, same_index

@@ -10,13 +10,13 @@ never says ``sqlite3``). Only the built-in ``open`` needs no module.
 from __future__ import annotations
 
 import bisect
-
 import hashlib
 import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+
 from envlint import data as envlint_data
 
 if sys.version_info >= (3, 11):

@@ -12,10 +12,11 @@ import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
-from envlint import data as envlint_data
 from typing import TYPE_CHECKING
 
 from packaging.utils import canonicalize_name
+
+from envlint import data as envlint_data
 
 if sys.version_info >= (3, 11):
     import tomllib
