@@ -11,8 +11,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from packaging.utils import canonicalize_name
-
 from envlint.config import Config
 from envlint.diagnostics import Diagnostic, Finding, Skipped
 from envlint.facts import Context, FactUnavailable
@@ -187,7 +185,7 @@ def _to_diagnostic(root: Path, r: Rule, f: Finding) -> Diagnostic:
     return Diagnostic(
         code=r.code, name=r.name, severity=f.severity or r.severity, message=f.message,
         path=relative_path(root, f.path), line=f.line, column=f.column,
-        package=canonicalize_name(f.package) if f.package else None,
+        package=_canonical(f.package) if f.package else None,
         package_version=f.package_version, help=f.help,
     )
 
@@ -243,7 +241,7 @@ def suppressions(text: str | None) -> tuple[str, ...] | None:
 
 
 def _filter(config: Config, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    ignored_packages = {canonicalize_name(p) for p in config.ignore_packages}
+    ignored_packages = {_canonical(p) for p in config.ignore_packages}
     lines = _Lines(config.root)
     line_suppressions: dict[tuple[str, int], tuple[str, ...] | None] = {}
     out = []
@@ -264,3 +262,11 @@ def _filter(config: Config, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
                 continue
         out.append(d)
     return out
+
+
+def _canonical(name: str) -> str:
+    # packaging.utils imports packaging.tags (logging, platform, sysconfig): only when a finding or
+    # the configuration names a distribution.
+    from packaging.utils import canonicalize_name
+
+    return canonicalize_name(name)

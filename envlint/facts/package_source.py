@@ -7,17 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from packaging.utils import canonicalize_name
-
 from envlint.diagnostics import Problems
-from envlint.facts import pyproject as pyproject_mod
-from envlint.facts import setup_cfg as setup_cfg_mod
-from envlint.facts import setup_py as setup_py_mod
 from envlint.facts.project_model import BuildProblem, Position
+from envlint.facts.source_text import not_a_file, read_text
 
 if TYPE_CHECKING:
     from envlint.facts import Context
-from envlint.facts.source_text import not_a_file, read_text
+    from envlint.facts import pyproject as pyproject_mod
+    from envlint.facts import setup_cfg as setup_cfg_mod
+    from envlint.facts import setup_py as setup_py_mod
 
 #: build-backend module -> the family whose file selection envlint predicts.
 BACKEND_FAMILIES = {
@@ -89,6 +87,8 @@ class PackageSource:
 
     @property
     def canonical_name(self) -> str | None:
+        from packaging.utils import canonicalize_name
+
         return canonicalize_name(self.name) if self.name else None
 
     @property
@@ -132,11 +132,15 @@ def load(root: Path, problems: Problems, package: str | None = None) -> PackageS
             problems.add(root / name, why, package=package)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
+        from envlint.facts import pyproject as pyproject_mod  # tomllib and packaging: only when there is one
+
         source.pyproject = pyproject_mod.load(pyproject, problems)
         if source.pyproject is not None:
             source.problems += source.pyproject.problems
     setup_cfg = root / "setup.cfg"
     if setup_cfg.is_file():
+        from envlint.facts import setup_cfg as setup_cfg_mod
+
         source.setup_cfg = setup_cfg_mod.load(setup_cfg, problems)
         if source.setup_cfg is not None:
             source.problems += source.setup_cfg.problems
@@ -144,6 +148,8 @@ def load(root: Path, problems: Problems, package: str | None = None) -> PackageS
     if setup_py.is_file():
         text = read_text(setup_py, problems, package=package)
         if text is not None:
+            from envlint.facts import setup_py as setup_py_mod
+
             parsed = setup_py_mod.parse(setup_py, text)
             source.setup_py = parsed
             if parsed.error is not None:
