@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Problems, Skipped
-from envlint.facts import build_analysis, package_reads, package_source, wheel_contents
-from envlint.facts.import_map import ImportMap, from_environment
+from envlint.facts import package_source
 from envlint.facts.project_model import BuildProblem, DataRead, LocalPackage, Position
 from envlint.facts.source_text import MAX_MODULE_BYTES, read_text
 
 if TYPE_CHECKING:
     from envlint.facts import Context
+    from envlint.facts.import_map import ImportMap
+    from envlint.facts.wheel_contents import WheelPlan
     from envlint.facts.distribution import Distribution
     from envlint.facts.environment import Environment
     from envlint.facts.target import Target
@@ -51,18 +52,23 @@ def build(ctx: Context) -> list[LocalPackage]:
     problems = ctx.problems
     environment = None if config.no_env else ctx.peek("environment")
     location = None if config.no_env else ctx.peek("env_location")
-    target = ctx.peek("target")
     source: package_source.PackageSource = ctx.get("package_source")
+    found = list(discover(root, source, environment))
+    if not found:
+        return []
+    target = ctx.peek("target")
     packages: list[LocalPackage] = []
     cache: dict[str, ImportMap] = {}
 
     def import_map() -> ImportMap:
+        from envlint.facts.import_map import from_environment
+
         if "map" not in cache:
             cache["map"] = from_environment(environment)
         return cache["map"]
 
     snapshot = location is not None and location.kind == "inspect"
-    for origin, path, dist in discover(root, source, environment):
+    for origin, path, dist in found:
         if snapshot and origin != "project" and not path.is_dir():
             # A pip inspect report taken on another machine names source trees that are not here.
             ctx.skipped.append(Skipped(f"local package {path}", "named by the pip inspect report but not on this "
@@ -107,6 +113,9 @@ def discover(root: Path, project: package_source.PackageSource, environment: Env
 def analyse(origin: str, root: Path, dist: Distribution | None, source: package_source.PackageSource | None,
             environment: Environment | None, target: Target | None, import_map: Callable[[], ImportMap],
             problems: Problems) -> LocalPackage:
+    # The analysers (packaging, libcst for setup.py) load only when there is a local package.
+    from envlint.facts import build_analysis, wheel_contents
+
     name = dist.canonical_name if dist is not None else None
     common = dict(origin=origin, version=dist.version if dist is not None else None,
                   wheel_tags=dist.wheel_tags if dist is not None else (),
@@ -144,7 +153,7 @@ def analyse(origin: str, root: Path, dist: Distribution | None, source: package_
     )
 
 
-def _module_name(path: Path, plan: wheel_contents.WheelPlan) -> str:
+def _module_name(path: Path, plan: WheelPlan) -> str:
     for name, file in plan.modules.items():
         if file == path:
             return name
@@ -160,7 +169,9 @@ def _module_name(path: Path, plan: wheel_contents.WheelPlan) -> str:
     return path.stem
 
 
-def data_reads(plan: wheel_contents.WheelPlan, problems: Problems, package: str | None) -> list[DataRead]:
+def data_reads(plan: WheelPlan, problems: Problems, package: str | None) -> list[DataRead]:
+    from envlint.facts import package_reads, wheel_contents
+
     out: list[DataRead] = []
     for path in plan.python_files(limit=MAX_SCANNED_MODULES):
         if wheel_contents.is_test_file(path):
@@ -196,7 +207,7 @@ def data_reads(plan: wheel_contents.WheelPlan, problems: Problems, package: str 
     return out
 
 
-def explain_missing(plan: wheel_contents.WheelPlan, file: Path) -> tuple[str, str]:
+def explain_missing(plan: WheelPlan, file: Path) -> tuple[str, str]:
     """Why ``file`` is not in the wheel and how to ship it, in the terms of the package's backend."""
     owners = plan.owners(file)
     rel_root = _rel(file, plan.root)

@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from packaging.markers import Marker
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.tags import Tag, compatible_tags, cpython_tags
-from packaging.version import Version
-
 from envlint.config import ConfigError
 
 if TYPE_CHECKING:
+    from packaging.markers import Marker
+    from packaging.tags import Tag
+
     from envlint.facts import Context
 
 _ARCH_MACHINE = {"x86_64": "x86_64", "aarch64": "aarch64", "i686": "i686", "armv7l": "armv7l",
@@ -115,6 +113,9 @@ class Target:
         """True/False for a Requires-Python specifier; None when it does not parse."""
         if not requires_python:
             return True
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+        from packaging.version import Version
+
         try:
             spec = SpecifierSet(requires_python)
         except InvalidSpecifier:
@@ -141,6 +142,8 @@ class Target:
     @cached_property
     def tags(self) -> frozenset[Tag]:
         """Every wheel tag the target interpreter accepts from an index."""
+        from packaging.tags import compatible_tags, cpython_tags
+
         pyver = self.python_version[:2]
         abi = f"cp{pyver[0]}{pyver[1]}"
         plats = list(self.platform_tags)
