@@ -271,7 +271,9 @@ def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     (cache_file,) = (project / ".envlint_cache").glob("data-reads-*.json")
     cache = json.loads(cache_file.read_text())
     cache["written_ns"] += 3600 * 10**9
-    cache["files"]["mypkg/__init__.py"][3] = {"reads": [[1, 1, "open", "/home/ana/fake.csv", "absolute", None]]}
+    row = cache["files"]["mypkg/__init__.py"]
+    cache["files"]["mypkg/__init__.py"] = [*row[:3], {"reads": [[1, 1, "open", "/home/ana/fake.csv", "absolute", None]],
+                                                      "error": None}]
     cache_file.write_text(json.dumps(cache))
     assert ("mypkg/__init__.py", 1, "DAT002") in reported(lint(project)[1])
     assert ("mypkg/__init__.py", 1, "DAT002") not in reported(lint(project, "--no-cache")[1])
@@ -311,3 +313,37 @@ def test_prefilter_never_drops_a_read_the_scanner_would_find(module: str) -> Non
     table = load_table()
     every_line = list(range(1, data.count(b"\n") + 2))
     assert scan_python(data, table)["reads"] == scan_python(data, table, lines=every_line)["reads"]
+
+
+@pytest.mark.parametrize("poison", [
+    "not json at all",
+    '{"format": 2, "written_ns": "soon", "files": {}}',
+    '{"format": 2, "written_ns": 0, "files": []}',
+    "ROWS",
+])
+def test_a_cache_file_that_is_not_what_envlint_wrote_is_a_miss(tmp_path: Path, poison: str) -> None:
+    """The cache lives in the project tree, where anyone (or a committed copy) can change it: whatever it
+    holds, the findings are the same as without it."""
+    project = copy_fixture("readers", tmp_path)
+    _, clean = lint(project, "--no-cache")
+    lint(project)
+    (cache_file,) = (project / ".envlint_cache").glob("data-reads-*.json")
+    if poison == "ROWS":
+        cache = json.loads(cache_file.read_text())
+        cache["written_ns"] += 3600 * 10**9
+        bad_rows = [["7", 1, 5], [1, 2], [1, 2, 3], "row", [1, 2, "d", {"reads": [[1, 2]]}],
+                    [1, 2, "d", {"reads": [], "error": ["why", "one", None]}], [1, 2, "d", {"reads": "all"}]]
+        for (rel, row), bad in zip(sorted(cache["files"].items()), bad_rows * 20):
+            cache["files"][rel] = [row[0], row[1], *bad[2:]] if isinstance(bad, list) and len(bad) > 2 else bad
+        cache_file.write_text(json.dumps(cache))
+    else:
+        cache_file.write_text(poison)
+    code, report = lint(project)
+    assert report["diagnostics"] == clean["diagnostics"] and code == 1
+
+
+def test_an_edited_reader_table_starts_a_new_cache() -> None:
+    """The cache key uses the table's digest without parsing the table: the same digest the table has."""
+    from envlint.facts.reader_table import load_table, table_digest
+
+    assert table_digest() == load_table().digest

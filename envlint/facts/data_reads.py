@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from envlint import __version__
 from envlint.facts.read_scanner import ScanResult, scan_notebook, scan_python
-from envlint.facts.reader_table import load_table
+from envlint.facts.reader_table import load_table, table_digest
 from envlint.facts.scan_cache import ScanCache, content_hash
 
 if TYPE_CHECKING:
@@ -191,8 +191,7 @@ def scan_files(root: Path, files: list[str], environ: dict[str, str], cache: Sca
 def build(ctx: Context) -> list[DataRead]:
     tree: ProjectTree = ctx.get("project_tree")
     config = ctx.config
-    table = load_table()
-    cache = ScanCache.open(tree.root, "data-reads", f"{__version__}:{table.digest}",
+    cache = ScanCache.open(tree.root, "data-reads", f"{__version__}:{table_digest()}",
                            enabled=not (config.no_cache or config.environ.get("ENVLINT_NO_CACHE")))
     files = [f for f in tree.files if f.endswith((".py", ".pyw", ".ipynb"))]
     results, unreadable = scan_files(tree.root, files, config.environ, cache)

@@ -350,3 +350,10 @@ def imported_modules(data: bytes) -> set[bytes]:
 def load_table() -> ReaderTable:
     data = envlint_data.read_bytes("readers.toml")
     return ReaderTable.from_toml(data)
+
+
+@lru_cache(maxsize=1)
+def table_digest() -> str:
+    """The table's digest (:attr:`ReaderTable.digest`) without parsing it: a warm run that finds every
+    file in the scan cache never needs the table itself."""
+    return hashlib.sha256(envlint_data.read_bytes("readers.toml")).hexdigest()

@@ -32,43 +32,44 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-@dataclass
-class Entry:
-    size: int
-    mtime_ns: int
-    digest: str
-    result: Any
+#: Bumped when the file's layout changes; part of the cache key, so an old file is never misread.
+FORMAT = 2
+#: What most files scan to; stored as a row without a result.
+EMPTY: Any = {"reads": [], "error": None}
 
 
 @dataclass
 class ScanCache:
-    """The cache of one kind of scan; a disabled cache (no writable directory) never hits."""
+    """The cache of one kind of scan; a disabled cache (no writable directory) never hits.
+
+    On disk: ``{"format", "written_ns", "files": {rel: [size, mtime_ns, digest(, result)]}}``, a row
+    without a result meaning :data:`EMPTY`. Rows stay as decoded: a warm run over thousands of files
+    only compares sizes and mtimes, and indexes the digests only when a file has changed.
+    """
 
     path: Path | None
-    entries: dict[str, Entry] = field(default_factory=dict)
+    rows: dict[str, list[Any]] = field(default_factory=dict)
     written_ns: int = 0
-    by_digest: dict[str, Any] = field(default_factory=dict)
-    used: dict[str, Entry] = field(default_factory=dict)
+    used: dict[str, list[Any]] = field(default_factory=dict)
     dirty: bool = False
+    _by_digest: dict[str, Any] | None = None
 
     @classmethod
     def open(cls, root: Path, kind: str, key: str, enabled: bool = True) -> ScanCache:
         if not enabled:
             return cls(None)
-        name = f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+        name = f"{kind}-{hashlib.sha256(f'{FORMAT}:{key}'.encode()).hexdigest()[:16]}.json"
         path = root / CACHE_DIR / name
         cache = cls(path)
         try:
             with path.open("rb") as fh:
                 raw = json.load(fh)
+            if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("files"), dict):
+                raise ValueError("not a cache file of this format")
             cache.written_ns = int(raw["written_ns"])
-            for rel, (size, mtime_ns, digest, result) in raw["files"].items():
-                entry = Entry(int(size), int(mtime_ns), str(digest), result)
-                cache.entries[rel] = entry
-                cache.by_digest[entry.digest] = entry.result
+            cache.rows = raw["files"]
         except (OSError, ValueError, KeyError, TypeError):
-            cache.entries.clear()
-            cache.by_digest.clear()
+            cache.rows = {}
             cache.dirty = True
         return cache
 
@@ -78,38 +79,47 @@ class ScanCache:
 
     def lookup(self, rel: str, size: int, mtime_ns: int) -> Any | None:
         """The cached result when the file is unchanged by size and mtime (and not edited too recently)."""
-        entry = self.entries.get(rel)
-        if entry is None or entry.size != size or entry.mtime_ns != mtime_ns:
+        row = self.rows.get(rel)
+        if not _valid(row) or row[0] != size or row[1] != mtime_ns:
             return None
         if mtime_ns >= self.written_ns - MTIME_SLACK_NS:
             return None  # touched around the time the cache was written: let the content hash decide
-        self.used[rel] = entry
-        return entry.result
+        if len(row) > 3 and not valid_result(row[3]):
+            return None  # not what a scan writes: scan the file again
+        self.used[rel] = row
+        return row[3] if len(row) > 3 else EMPTY
+
+    def _digests(self) -> dict[str, Any]:
+        if self._by_digest is None:
+            self._by_digest = {row[2]: (row[3] if len(row) > 3 else EMPTY) for row in self.rows.values()
+                               if _valid(row) and (len(row) == 3 or valid_result(row[3]))}
+        return self._by_digest
 
     def known_digests(self) -> frozenset[str]:
-        return frozenset(self.by_digest)
+        return frozenset(self._digests())
 
     def by_content(self, digest: str) -> Any | None:
-        return self.by_digest.get(digest)
+        return self._digests().get(digest)
 
     def store(self, rel: str, size: int, mtime_ns: int, digest: str, result: Any) -> None:
-        entry = Entry(size, mtime_ns, digest, result)
-        old = self.entries.get(rel)
-        if old is None or (old.size, old.mtime_ns, old.digest) != (size, mtime_ns, digest):
+        row: list[Any] = [size, mtime_ns, digest] if result == EMPTY else [size, mtime_ns, digest, result]
+        old = self.rows.get(rel)
+        if not _valid(old) or old[:3] != row[:3]:
             self.dirty = True
-        self.used[rel] = entry
+        self.used[rel] = row
 
     def save(self) -> None:
         """Write what this run used (entries of files that are gone are dropped); errors are ignored."""
         if self.path is None:
             return
-        if not self.dirty and set(self.used) == set(self.entries):
+        if not self.dirty and len(self.used) == len(self.rows):
             return
         directory = self.path.parent
         try:
             _ensure_dir(directory)
-            files = {rel: [e.size, e.mtime_ns, e.digest, e.result] for rel, e in sorted(self.used.items())}
-            payload = json.dumps({"written_ns": time.time_ns(), "files": files}, separators=(",", ":"))
+            files = dict(sorted(self.used.items()))
+            payload = json.dumps({"format": FORMAT, "written_ns": time.time_ns(), "files": files},
+                                 separators=(",", ":"))
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -124,6 +134,27 @@ class ScanCache:
                     stale.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only checkout still gets its findings, just no cache
+
+
+def valid_result(result: Any) -> bool:
+    """A scan result as the scanner writes it: ``{"reads": [[line, column, call, target, kind, cell],
+    ...], "error": [reason, line, column] | None}`` (the cache lives in the project tree: anything
+    else there is a miss)."""
+    if not isinstance(result, dict):
+        return False
+    reads, error = result.get("reads"), result.get("error")
+    if not isinstance(reads, list) or not all(
+            isinstance(r, list) and len(r) == 6 and all(isinstance(v, int) or v is None for v in (r[0], r[1], r[5]))
+            and all(isinstance(v, str) for v in r[2:5]) for r in reads):
+        return False
+    return error is None or (isinstance(error, list) and len(error) == 3 and isinstance(error[0], str)
+                             and all(isinstance(v, int) or v is None for v in error[1:]))
+
+
+def _valid(row: Any) -> bool:
+    """A row as written (a file edited by hand or by another tool is a miss, never a crash)."""
+    return isinstance(row, list) and 3 <= len(row) <= 4 and type(row[0]) is int and type(row[1]) is int \
+        and isinstance(row[2], str) and (len(row) == 3 or isinstance(row[3], dict))
 
 
 def _ensure_dir(directory: Path) -> None:
