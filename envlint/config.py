@@ -16,11 +16,6 @@ from typing import Any
 
 from envlint.diagnostics import Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 
 class ConfigError(Exception):
     """Invalid configuration or usage; one line, exit code 2."""
@@ -212,6 +207,11 @@ def _text(path: Path) -> str:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):  # imported here: a run that finds no configuration file never needs it
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

@@ -6,7 +6,6 @@ import fnmatch
 import os
 import re
 import sys
-import traceback
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -81,6 +80,8 @@ def run(config: Config) -> Report:
                 continue
             except Exception as exc:  # a bug while reading input must not end the run with a traceback
                 if config.environ.get("ENVLINT_DEBUG"):
+                    import traceback
+
                     traceback.print_exc(file=sys.stderr)
                 failed = ctx.fail_fact_build(exc)
                 codes = unavailable.setdefault((failed, f"internal error: {type(exc).__name__}: {exc}"), [])
@@ -96,6 +97,8 @@ def run(config: Config) -> Report:
                     codes.append(r.code)
             except Exception as exc:  # a bug in a rule must not hide the other findings
                 if config.environ.get("ENVLINT_DEBUG"):
+                    import traceback
+
                     traceback.print_exc(file=sys.stderr)
                 ctx.skipped.append(Skipped(r.code, f"internal error: {type(exc).__name__}: {exc}"))
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -186,6 +185,8 @@ def from_python(python: Path) -> EnvLocation:
         candidate = link.parent.parent
         if (candidate / "pyvenv.cfg").is_file() or (candidate / "conda-meta").is_dir():
             return from_prefix(candidate, "--python")
+    import subprocess
+
     try:
         out = subprocess.run([str(exe), "-I", "-S", "-c", _PROBE], capture_output=True, text=True,
                              timeout=20, check=True, env={"PATH": os.environ.get("PATH", "")}).stdout

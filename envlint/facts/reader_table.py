@@ -19,11 +19,6 @@ from functools import lru_cache
 
 from envlint import data as envlint_data
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _OPEN_PAREN = re.compile(rb"[ \t]*\(")
 #: Substrings found with a fast ``bytes.find``; every reader's last name component contains one.
@@ -80,6 +75,11 @@ class ReaderTable:
 
     @classmethod
     def from_toml(cls, data: bytes) -> ReaderTable:
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover
+            import tomli as tomllib
+
         raw = tomllib.loads(data.decode("utf-8")).get("readers", {})
         specs: dict[str, ReaderSpec] = {}
         for name, entry in raw.items():

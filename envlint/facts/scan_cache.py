@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +119,8 @@ class ScanCache:
             files = dict(sorted(self.used.items()))
             payload = json.dumps({"format": FORMAT, "written_ns": time.time_ns(), "files": files},
                                  separators=(",", ":"))
+            import tempfile
+
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
