@@ -149,8 +149,9 @@ def scan_files(root: Path, files: list[str], environ: dict[str, str], cache: Sca
     results: dict[str, ScanResult] = {}
     unreadable: dict[str, str] = {}
     todo: list[tuple[str, str, int]] = []
+    base = os.path.join(root, "")
     for rel in files:
-        full = os.path.join(root, rel)
+        full = base + rel  # tree paths are relative and use "/"
         try:
             st = os.stat(full)
         except OSError as exc:

@@ -79,11 +79,14 @@ class ScanCache:
     def lookup(self, rel: str, size: int, mtime_ns: int) -> Any | None:
         """The cached result when the file is unchanged by size and mtime (and not edited too recently)."""
         row = self.rows.get(rel)
-        if not _valid(row) or row[0] != size or row[1] != mtime_ns:
+        try:
+            if row is None or row[0] != size or row[1] != mtime_ns:
+                return None
+        except (TypeError, KeyError, IndexError):  # not a row as written: a miss
             return None
         if mtime_ns >= self.written_ns - MTIME_SLACK_NS:
             return None  # touched around the time the cache was written: let the content hash decide
-        if len(row) > 3 and not valid_result(row[3]):
+        if not _valid(row) or (len(row) > 3 and not valid_result(row[3])):
             return None  # not what a scan writes: scan the file again
         self.used[rel] = row
         return row[3] if len(row) > 3 else EMPTY
