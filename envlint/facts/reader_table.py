@@ -25,8 +25,6 @@ _OPEN_PAREN = re.compile(rb"[ \t]*\(")
 _SEEDS = (b"read", b"open", b"load", b"File", b"Store", b"connect", b"glob", b"from", b"memmap",
           b"ataset", b"scan_", b"Capture", b"Booster")
 _IDENT = re.compile(rb"\w+")
-#: ``name as alias`` in an import list (``from m import name as alias``).
-_IMPORT_AS = re.compile(rb"\b(\w+)[ \t]+as[ \t]+(\w+)")
 
 
 @dataclass(frozen=True)
@@ -165,22 +163,30 @@ class ReaderTable:
 
     def _alias_calls(self, data: bytes, modules: set[bytes], bound: dict[bytes, bool], lines: _LineInfo,
                      hits: set[int]) -> None:
-        """Calls of a reader imported under another name (``from pandas import read_csv as rc``)."""
+        """Calls of a reader imported under another name (``from pandas import read_csv as rc``).
+
+        Found from each `` as `` (a fast search; ``with open(p) as f`` fails at once, as the word before
+        it must be a reader's name), never by a regular expression over the whole file."""
         size = len(data)
-        for m in _IMPORT_AS.finditer(data):
-            name, alias = m.group(1), m.group(2)
-            if name == alias or name not in self._tokens or lines.in_comment_or_doctest(m.start()):
-                continue
-            if self._reachable(name, True, modules) == _NO:
-                continue
-            i = data.find(alias)
-            while i >= 0:
-                end = i + len(alias)
-                if (i == 0 or (data[i - 1] not in _WORD and data[i - 1] != 0x2E)) and end < size and \
-                        data[end] not in _WORD and _OPEN_PAREN.match(data, end) and \
-                        not lines.in_comment_or_doctest(i):
-                    hits.add(i)
-                i = data.find(alias, i + 1)
+        i = data.find(b" as ")
+        while i >= 0:
+            j = i
+            while j > 0 and data[j - 1] in _WORD:
+                j -= 1
+            name = data[j:i]
+            m = _IDENT.match(data, i + 4) if name in self._tokens else None
+            if m is not None and m.group() != name and not lines.in_comment_or_doctest(j) and \
+                    self._reachable(name, True, modules) != _NO:
+                alias = m.group()
+                k = data.find(alias)
+                while k >= 0:
+                    end = k + len(alias)
+                    if (k == 0 or (data[k - 1] not in _WORD and data[k - 1] != 0x2E)) and end < size and \
+                            data[end] not in _WORD and _OPEN_PAREN.match(data, end) and \
+                            not lines.in_comment_or_doctest(k):
+                        hits.add(k)
+                    k = data.find(alias, k + 1)
+            i = data.find(b" as ", i + 4)
 
     def _reachable(self, anchor: bytes, dotted: bool, modules: set[bytes]) -> int:
         """Whether a call of ``anchor`` can be a reader here, and how its path must then be checked."""
