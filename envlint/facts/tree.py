@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pathspec
 
@@ -101,10 +101,50 @@ class _Ignore:
         quick = self._any
         if quick is not None and quick.search(path) is None:
             return None
-        for pattern in reversed(self.spec.patterns):
-            if pattern.include is not None and pattern.match_file(path) is not None:
+        for pattern, regex, kind in self._ordered:
+            if regex is None:
+                if pattern.match_file(path) is not None:
+                    return bool(pattern.include)
+                continue
+            if _matches_entry(regex, kind, path, is_dir):
                 return bool(pattern.include)
         return None
+
+    @cached_property
+    def _ordered(self) -> tuple[tuple[Any, re.Pattern[str] | None, str], ...]:
+        """The patterns that decide something, last first, each with its regex (None: ask pathspec)
+        and its kind (see :func:`_matches_entry`)."""
+        out = []
+        for p in reversed(self.spec.patterns):
+            if p.include is None:
+                continue
+            text = str(getattr(p, "pattern", "")).rstrip().lstrip("!")
+            kind = "inside-dirs" if text.endswith("/**/") else "inside" if text.endswith("/**") else "entry"
+            out.append((p, p.regex if isinstance(getattr(p, "regex", None), re.Pattern) else None, kind))
+        return tuple(out)
+
+
+def _matches_entry(regex: re.Pattern[str], kind: str, path: str, is_dir: bool) -> bool:
+    """Whether a pattern matches the entry itself, as git decides (``path`` ends in "/" for a directory).
+
+    pathspec's regexes also match whatever lies under a matching directory (the match then ends at
+    that directory's "/"); the walk has already decided those by pruning or entering the directory,
+    and git never lets such a parent match decide for the entry. ``abc/**`` matches only what is
+    inside abc, ``abc/**/`` only directories inside abc.
+    """
+    if regex.pattern.startswith("^"):
+        m = regex.match(path)
+    elif regex.pattern == ".":  # "**" or "/**": everything
+        return True
+    else:  # an unanchored name pattern: tried on the entry's own name
+        m = regex.search(path, path.rfind("/", 0, len(path) - 1) + 1)
+    if m is None:
+        return False
+    if kind == "inside":
+        return m.end() < len(path)
+    if kind == "inside-dirs":
+        return is_dir and m.end() < len(path)
+    return m.end() == len(path)
 
 
 @dataclass
