@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -347,3 +348,77 @@ def test_an_edited_reader_table_starts_a_new_cache() -> None:
     from envlint.facts.reader_table import load_table, table_digest
 
     assert table_digest() == load_table().digest
+
+
+# -- the walk cache ---------------------------------------------------------------------------------
+
+def _age(project: Path) -> None:
+    """Date every directory 10 s back, as if the tree had been made a while ago (a directory changed
+    within the last moments is never trusted from the cache)."""
+    past = time.time() - 10
+    for directory in [project, *(p for p in project.rglob("*") if p.is_dir())]:
+        os.utime(directory, (past, past))
+
+
+def _settle(project: Path) -> dict:
+    """Lint until the walk is cached: the first run makes .envlint_cache/ (changing the root), the
+    next records the walk."""
+    lint(project)
+    _age(project)
+    return lint(project)[1]
+
+
+def _walk_cache(project: Path) -> Path:
+    (path,) = (project / ".envlint_cache").glob("walk-*.json")
+    return path
+
+
+def test_the_walk_is_reused_until_a_directory_changes(tmp_path: Path) -> None:
+    project = copy_fixture("readers", tmp_path)
+    (project / "sub").mkdir()
+    first = _settle(project)
+    # a walk cache that lists a file the tree does not have shows that it is used
+    cache = json.loads(_walk_cache(project).read_text())
+    cache["files"].append("ghost.py")
+    _walk_cache(project).write_text(json.dumps(cache))
+    _, lied = lint(project)
+    assert any(d["path"] == "ghost.py" and d["code"] == "EL001" for d in lied["diagnostics"])
+    # a new file changes its directory: walked again, and found
+    (project / "sub" / "new.py").write_text('import pandas as pd\n\nframe = pd.read_csv("new.csv")\n')
+    _, second = lint(project)
+    assert not any(d["path"] == "ghost.py" for d in second["diagnostics"])
+    assert ("sub/new.py", 3, "DAT001") in reported(second)
+    assert reported(second) - {("sub/new.py", 3, "DAT001")} == reported(first)
+
+
+def test_editing_an_ignore_file_or_adding_one_below_is_seen(tmp_path: Path) -> None:
+    project = copy_fixture("readers", tmp_path)
+    (project / "sub").mkdir()
+    (project / "sub" / "load.py").write_text('open("sub.csv")\n')
+    (project / ".gitignore").write_text("")
+    assert ("sub/load.py", 1, "DAT001") in reported(_settle(project))
+    (project / ".gitignore").write_text("sub/\n")  # same directories, edited ignore file
+    assert ("sub/load.py", 1, "DAT001") not in reported(lint(project)[1])
+    (project / ".gitignore").write_text("")
+    _settle(project)
+    (project / "sub" / ".gitignore").write_text("load.py\n")  # a new ignore file below
+    assert ("sub/load.py", 1, "DAT001") not in reported(lint(project)[1])
+
+
+def test_a_build_directory_that_becomes_a_package_is_walked(tmp_path: Path) -> None:
+    project = copy_fixture("readers", tmp_path)
+    (project / "build").mkdir()
+    (project / "build" / "load.py").write_text('open("built.csv")\n')
+    assert ("build/load.py", 1, "DAT001") not in reported(_settle(project))
+    (project / "build" / "__init__.py").write_text("")
+    assert ("build/load.py", 1, "DAT001") in reported(lint(project)[1])
+
+
+@pytest.mark.parametrize("poison", ["[]", '{"format": 1, "listed_ns": 0, "dirs": {"": "x"}}', "garbage"])
+def test_a_walk_cache_that_is_not_what_envlint_wrote_is_a_miss(tmp_path: Path, poison: str) -> None:
+    project = copy_fixture("readers", tmp_path)
+    _, clean = lint(project, "--no-cache")
+    _settle(project)
+    _walk_cache(project).write_text(poison)
+    code, report = lint(project)
+    assert report["diagnostics"] == clean["diagnostics"] and code == 1

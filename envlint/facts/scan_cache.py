@@ -118,7 +118,7 @@ class ScanCache:
             return
         directory = self.path.parent
         try:
-            _ensure_dir(directory)
+            ensure_dir(directory)
             files = dict(sorted(self.used.items()))
             payload = json.dumps({"format": FORMAT, "written_ns": time.time_ns(), "files": files},
                                  separators=(",", ":"))
@@ -161,7 +161,7 @@ def _valid(row: Any) -> bool:
         and isinstance(row[2], str) and (len(row) == 3 or isinstance(row[3], dict))
 
 
-def _ensure_dir(directory: Path) -> None:
+def ensure_dir(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     ignore = directory / ".gitignore"
     if not ignore.exists():

@@ -14,17 +14,19 @@ import operator
 import os
 import re
 import stat
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pathspec
-
+from envlint.facts import walk_cache
 from envlint.facts.source_text import not_a_file, open_regular
 
 if TYPE_CHECKING:
+    import pathspec
+
     from envlint.facts import Context
 
 #: Directory names never entered (ruff, black and git tooling skip the same kinds).
@@ -156,6 +158,10 @@ class _Walk:
     skipped: list[str] = field(default_factory=list)
     walked: list[str] = field(default_factory=list)
     """Real paths of the trees walked: the root and each symlinked directory followed."""
+    dirs: dict[str, int] = field(default_factory=dict)
+    """mtime of every directory listed (and of build directories skipped), for the walk cache."""
+    ignore_files: dict[str, list[int] | None] = field(default_factory=dict)
+    """[size, mtime_ns] of every ignore file read (None: looked for, absent), for the walk cache."""
 
     def problem(self, path: Path, reason: str) -> None:
         if self.ctx is not None:
@@ -177,6 +183,7 @@ class _Walk:
             self.problem(Path(directory), f"directory nesting deeper than {MAX_DEPTH} levels; not searched further")
             return
         try:
+            self.dirs[rel] = os.stat(directory).st_mtime_ns
             with os.scandir(directory) as it:
                 entries = sorted(it, key=_NAME)
         except OSError as exc:
@@ -187,7 +194,9 @@ class _Walk:
             self.skipped.append(rel)
             return
         if ".gitignore" in names:
-            spec = _read_ignore_file(Path(directory, ".gitignore"), self)
+            ignore_file = os.path.join(directory, ".gitignore")
+            self.ignore_files[ignore_file] = walk_cache.stat_key(ignore_file)
+            spec = _read_ignore_file(Path(ignore_file), self)
             if spec is not None:
                 stack = [*stack, _Ignore(spec, strip=rel + "/" if rel else "")]
         for entry in entries:
@@ -200,6 +209,11 @@ class _Walk:
             if is_dir:
                 if _skip_dir(entry):
                     self.skipped.append(child)
+                    if entry.name in BUILD_DIRS:  # skipped until it holds an __init__.py
+                        try:
+                            self.dirs[child] = entry.stat().st_mtime_ns
+                        except OSError:
+                            pass
                     continue
                 if self.ignored(child, True, stack):
                     continue
@@ -245,6 +259,8 @@ def _read_ignore_file(path: Path, walk: _Walk | None) -> pathspec.PathSpec | Non
 
 
 def _compile(lines: Iterable[str], source: Path | str, walk: _Walk | None) -> pathspec.PathSpec | None:
+    import pathspec  # only a walk that meets ignore patterns needs it (a cached walk does not)
+
     good = []
     for number, line in enumerate(lines, 1):
         try:
@@ -267,10 +283,16 @@ def _ancestor_ignores(root: Path, walk: _Walk) -> list[_Ignore]:
     else:
         return []
     repo = chain[-1]
+    for directory in chain[1:]:
+        try:
+            walk.dirs[str(directory)] = directory.stat().st_mtime_ns  # a new ignore file or .git above
+        except OSError:
+            pass
     sources = [(repo / ".git" / "info" / "exclude", repo)]
     sources += [(directory / ".gitignore", directory) for directory in reversed(chain[1:])]  # outermost first
     out: list[_Ignore] = []
     for path, base in sources:
+        walk.ignore_files[str(path)] = walk_cache.stat_key(str(path))
         if not path.is_file():
             continue
         spec = _read_ignore_file(path, walk if path.name == ".gitignore" else None)
@@ -282,6 +304,8 @@ def _ancestor_ignores(root: Path, walk: _Walk) -> list[_Ignore]:
         above = [prefix[: i + 1] for i, ch in enumerate(prefix) if ch == "/"]
         kept = [p for p in spec.patterns if not (p.include and any(p.match_file(d) is not None for d in above))]
         if kept:
+            import pathspec
+
             out.append(_Ignore(pathspec.GitIgnoreSpec(kept), prefix=prefix))
     return out
 
@@ -291,10 +315,28 @@ def _prefix(base: Path, root: Path) -> str:
     return "" if rel == "." else rel + "/"
 
 
-def walk_tree(root: Path, exclude: Iterable[str] = (), ctx: Context | None = None) -> ProjectTree:
-    """List the project's files (see the module docstring)."""
+def walk_tree(root: Path, exclude: Iterable[str] = (), ctx: Context | None = None, *,
+              cache: bool = False) -> ProjectTree:
+    """List the project's files (see the module docstring); ``cache``: reuse and record the walk in
+    ``.envlint_cache/`` (see :mod:`envlint.facts.walk_cache`)."""
     root = Path(os.path.abspath(root))
     exclude = list(exclude)
+    cached = None
+    if cache:
+        from envlint import __version__
+
+        cached = walk_cache.cache_path(root, f"{__version__}:{MAX_DEPTH}:{exclude!r}")
+        hit = walk_cache.load(cached, root)
+        if hit is not None:
+            return ProjectTree(root, tuple(sorted(hit[0])), tuple(sorted(hit[1])))
+        from envlint.facts.scan_cache import CACHE_DIR, ensure_dir
+
+        try:  # made before the root is listed, so that making it later does not change the root's mtime
+            ensure_dir(root / CACHE_DIR)
+        except OSError:
+            pass
+    problems_before = len(ctx.problems.errors) if ctx is not None else 0
+    listed_ns = time.time_ns()
     walk = _Walk(root, ctx, None)
     if exclude:
         spec = _compile(exclude, "configuration 'exclude'", walk)
@@ -308,12 +350,17 @@ def walk_tree(root: Path, exclude: Iterable[str] = (), ctx: Context | None = Non
         return ProjectTree(root.parent, (root.name,))
     walk.walked.append(os.path.realpath(root))
     walk.walk(str(root), "", _ancestor_ignores(root, walk), 0)
-    return ProjectTree(root, tuple(sorted(walk.files)), tuple(sorted(walk.skipped)))
+    tree = ProjectTree(root, tuple(sorted(walk.files)), tuple(sorted(walk.skipped)))
+    clean = ctx is not None and len(ctx.problems.errors) == problems_before
+    if cached is not None and clean and len(walk.walked) == 1:  # no problem to repeat, no symlinked directory
+        walk_cache.save(cached, listed_ns, walk.dirs, walk.ignore_files, list(tree.files), list(tree.skipped_dirs))
+    return tree
 
 
 def build(ctx: Context) -> ProjectTree:
     config = ctx.config
-    tree = walk_tree(config.root, config.exclude, ctx)
+    enabled = not (config.no_cache or config.environ.get("ENVLINT_NO_CACHE"))
+    tree = walk_tree(config.root, config.exclude, ctx, cache=enabled)
     return restrict(tree, config.paths)
 
 
