@@ -5,7 +5,8 @@ their directory, ancestors' up to the repository root too, and ``.git/info/exclu
 ``exclude`` patterns of the configuration. Virtual environments (a directory holding ``pyvenv.cfg``
 or ``conda-meta``), VCS metadata, build output and tool caches are skipped without being listed.
 Symlinked directories are followed once (a loop is cut), depth is capped, and a directory that
-cannot be listed is an EL001 problem; the walk goes on.
+cannot be listed is an EL001 problem; the walk goes on. A run with the cache on reuses the last walk
+while no directory has changed (:mod:`envlint.facts.walk_cache`).
 """
 
 from __future__ import annotations
