@@ -87,6 +87,19 @@ def ensure_tools(venv: Path = TOOLS) -> dict[str, Path | None]:
     return {name: (bin_dir / name if (bin_dir / name).exists() else None) for name in TOOLS_REQS}
 
 
+def ensure_envlint(venv: Path = CACHE / "tree-envlint") -> Path:
+    """envlint as users install it (``pip install .``, not the editable development install, whose
+    import hook costs every run a few milliseconds), refreshed from this checkout on every call."""
+    bin_dir = venv / "bin"
+    if not (venv / "pyvenv.cfg").is_file():
+        _ensure_cache_dir()
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(HERE.parent)], check=True)
+    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall",
+                    str(HERE.parent)], check=True, capture_output=True)
+    return bin_dir / "envlint"
+
+
 def count_lines(tree: Path) -> tuple[int, int]:
     files = lines = 0
     for path in tree.rglob("*.py"):
@@ -130,9 +143,8 @@ def run(repeat: int = 3, fawltydeps: bool = True, tree: Path | None = None) -> l
     def drop_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    # The console script, as users run it (``python -m envlint`` adds runpy's start-up).
-    script = Path(sys.executable).parent / "envlint"
-    command = [str(script)] if script.is_file() else [sys.executable, "-m", "envlint"]
+    # The console script of a regular install, as users run it.
+    command = [str(ensure_envlint())]
     options = ["--select", "DAT", "--no-env", "--isolated", "--exit-zero", "--format", "json", "--output", os.devnull]
     envlint = [*command, str(tree), *options]
     # --no-respect-gitignore: the tree sits in bench/.cache/, which git (and so ruff) ignores; envlint
