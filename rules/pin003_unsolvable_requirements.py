@@ -10,11 +10,16 @@ declaration lines that cannot be satisfied together and the requirement that bre
 Each install is resolved on its own, as one installer run would see it: every top-level
 requirements file (`requirements*.txt`, `requirements*.in`, `requirements/*.txt`) with the files it
 includes (`-r`; `-c` constraints restrict only the installs that include them) and, when it
-installs the project itself (`-e .`), the project's dependencies; the project's own dependencies
-(`pip install .`); and the `pip:` section of `environment.yml`. Files that are alternatives
-(`requirements-min.txt` with the oldest supported pins, a docs build's file) are never mixed.
+installs the project itself (`-e .`, `-e .[dev]`), the project's dependencies with those extras;
+the project's own dependencies (`pip install .`); each extra with them (`pip install .[dev]`; an
+extra that names the project itself, `all = ["app[a,b]"]`, stands for those extras), from
+pyproject.toml, setup.cfg or setup.py; each dependency group with them (`uv sync --group test`,
+`{include-group = ...}` followed); and the `pip:` section of `environment.yml`. Alternatives are
+never mixed: files such as `requirements-min.txt` with the oldest supported pins, and two extras
+(`pip install .[a,b]` is not checked: extras that pin different versions on purpose are common).
+A conflict among the main dependencies is reported once, not once per extra.
 
-Extras and dependency groups are not resolved (they are optional). Projects the index does not
+Projects the index does not
 know and URL or path declarations are taken as given. The work is bounded (one budget for all
 installs): after `resolver-timeout` seconds or `resolver-max-rounds` rounds the check is listed
 under `skipped` ("could not decide in 30 s") instead of hanging, and so is a failed look-up.

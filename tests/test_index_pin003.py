@@ -152,3 +152,65 @@ def test_offline_without_cache_never_claims_a_conflict(tmp_path: Path) -> None:
                         "--offline")
     assert report["diagnostics"] == []
     assert {"what": "index: dask", "reason": "offline, and not in the index cache"} in report["skipped"]
+
+
+# -- extras and dependency groups ---------------------------------------------------------------------
+
+def _pyproject(extras: str = "", groups: str = "", deps: str = '"dask==2022.1.0"') -> str:
+    text = f'[project]\nname = "app"\nversion = "1"\ndependencies = [{deps}]\n'
+    if extras:
+        text += f"\n[project.optional-dependencies]\n{extras}"
+    if groups:
+        text += f"\n[dependency-groups]\n{groups}"
+    return text
+
+
+def test_an_extra_that_conflicts_with_a_main_pin(tmp_path: Path, index: IndexServer) -> None:
+    """`pip install .[dist]` fails: the extra's distributed needs another dask than the main pin."""
+    pyproject = _pyproject(extras='dist = ["distributed==2022.05.1"]\nok = ["toolz"]\n')
+    with index:
+        code, report = lint(tmp_path, {"pyproject.toml": pyproject}, index.url)
+    [diag] = find(report, "PIN003")
+    assert code == 1 and diag["package"] == "dask"
+    assert "dask==2022.1.0 (pyproject.toml:4)" in diag["message"]
+    assert "distributed==2022.05.1 (pyproject.toml:7)" in diag["message"]
+
+
+def test_a_dependency_group_that_conflicts_and_one_that_includes_it(tmp_path: Path, index: IndexServer) -> None:
+    pyproject = _pyproject(groups='dist = ["distributed==2022.05.1"]\nall = [{include-group = "dist"}, "toolz"]\n')
+    with index:
+        code, report = lint(tmp_path, {"pyproject.toml": pyproject}, index.url)
+    [diag] = find(report, "PIN003")  # the same two lines, reported once
+    assert "distributed==2022.05.1 (pyproject.toml:7)" in diag["message"]
+
+
+def test_two_extras_that_only_conflict_with_each_other_are_alternatives(tmp_path: Path, index: IndexServer) -> None:
+    pyproject = _pyproject(deps='"toolz"', extras='old = ["dask==2022.1.0"]\nnew = ["distributed==2022.05.1"]\n')
+    with index:
+        code, report = lint(tmp_path, {"pyproject.toml": pyproject}, index.url)
+    assert (code, find(report, "PIN003"), report["skipped"]) == (0, [], [])
+
+
+def test_a_main_conflict_is_reported_once_whatever_the_extras(tmp_path: Path, index: IndexServer) -> None:
+    pyproject = _pyproject(deps='"dask==2022.1.0", "distributed==2022.05.1"', extras='a = ["toolz"]\nb = ["numpy<2"]\n')
+    with index:
+        code, report = lint(tmp_path, {"pyproject.toml": pyproject}, index.url)
+    assert len(find(report, "PIN003")) == 1 and code == 1
+
+
+def test_an_extra_that_names_the_project_itself(tmp_path: Path, index: IndexServer) -> None:
+    """`all = ["app[dist,ok]"]` means those extras: resolved from them, app itself is never looked up."""
+    pyproject = _pyproject(extras='dist = ["distributed==2022.05.1"]\nok = ["toolz"]\nall = ["app[dist,ok]"]\n')
+    with index:
+        _, report = lint(tmp_path, {"pyproject.toml": pyproject}, index.url)
+        assert not index.requests_for("/simple/app/")
+    assert len(find(report, "PIN003")) == 1
+    assert not [s for s in report["skipped"] if "app" in s["what"]]
+
+
+def test_setup_py_extras_are_alternatives_too(tmp_path: Path, index: IndexServer) -> None:
+    setup = ('from setuptools import setup\nsetup(name="app", version="1", install_requires=["toolz"],\n'
+             '      extras_require={"old": ["dask==2022.1.0"], "new": ["distributed==2022.05.1"]})\n')
+    with index:
+        code, report = lint(tmp_path, {"setup.py": setup}, index.url)
+    assert (code, find(report, "PIN003")) == (0, [])

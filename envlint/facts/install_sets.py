@@ -46,22 +46,34 @@ class InstallSet:
 
 def build(ctx: Context) -> list[InstallSet]:
     project: Project = ctx.get("project")
-    return install_sets(project, ctx.config.root)
+    source = ctx.peek("package_source")
+    includes = source.pyproject.group_includes if source is not None and source.pyproject is not None else {}
+    return install_sets(project, ctx.config.root, includes)
 
 
-def install_sets(project: Project, root: Path) -> list[InstallSet]:
+def install_sets(project: Project, root: Path, group_includes: dict[str, list[str]] | None = None
+                 ) -> list[InstallSet]:
     package = tuple(d for d in project.requirements if d.source in PACKAGE_SOURCES)
+    options = _Options(project, group_includes or {})
     known = {_key(d): d for d in project.requirements}
     scratch = Problems()  # the project fact has reported every unreadable line already
     sets: list[InstallSet] = []
     for top in requirements_files(root):
         parsed = requirements_file.parse_files([top], scratch, root)
         declared = [_as_known(d, known) for d in parsed.requirements]
-        if any(_installs_project(d, root) for d in declared):
-            declared += package
-        sets.append(InstallSet(_label(top, root), tuple(declared)))
+        for d in [d for d in declared if _installs_project(d, root)]:
+            declared += [*package, *options.extras(_extras_of(d))]
+        sets.append(InstallSet(_label(top, root), tuple(dict.fromkeys(declared))))
     if package:
         sets.append(InstallSet(_label(package[0].where.path, root), package))
+    # `pip install .[extra]` and `uv sync --group group`: the main dependencies and that one option
+    # (options are alternatives: two extras that pin different versions are not a conflict).
+    for extra, first in options.names("optional"):
+        sets.append(InstallSet(f"{_label(first.where.path, root)} extra '{extra}'",
+                               tuple(dict.fromkeys([*package, *options.extras([extra])]))))
+    for group, first in options.names("dependency-group"):
+        sets.append(InstallSet(f"{_label(first.where.path, root)} dependency group '{group}'",
+                               tuple(dict.fromkeys([*package, *options.group(group)]))))
     for name in ENVIRONMENT_FILES:
         path = root / name
         if path.is_file():
@@ -72,6 +84,64 @@ def install_sets(project: Project, root: Path) -> list[InstallSet]:
                     declared += package
                 sets.append(InstallSet(name, tuple(declared)))
     return _without_subsets(sets)
+
+
+class _Options:
+    """The project's extras and dependency groups, with their references followed: an extra that
+    names the project itself (``all = ["app[a,b]"]``) and a group's ``{include-group = ...}``."""
+
+    def __init__(self, project: Project, includes: dict[str, list[str]]) -> None:
+        from packaging.utils import canonicalize_name
+
+        self._canonical = canonicalize_name
+        own = [p.name for p in project.local_packages if p.origin == "project" and p.name]
+        self.own = canonicalize_name(own[0]) if own else None
+        self.declared = [d for d in project.requirements if d.source in ("optional", "dependency-group") and d.group]
+        self.includes = {canonicalize_name(k): [canonicalize_name(v) for v in vs] for k, vs in includes.items()}
+
+    def names(self, source: str) -> list[tuple[str, DeclaredRequirement]]:
+        first: dict[str, DeclaredRequirement] = {}
+        for d in self.declared:
+            if d.source == source:
+                first.setdefault(d.group or "", d)
+        return sorted(first.items())
+
+    def extras(self, names: list[str], seen: set[str] | None = None) -> list[DeclaredRequirement]:
+        seen = set() if seen is None else seen
+        out: list[DeclaredRequirement] = []
+        for name in names:
+            key = self._canonical(name)
+            if key in seen:
+                continue
+            seen.add(key)
+            for d in self.declared:
+                if d.source != "optional" or self._canonical(d.group or "") != key:
+                    continue
+                req = d.requirement
+                if req is not None and self.own is not None and self._canonical(req.name) == self.own and not req.url:
+                    out += self.extras(sorted(req.extras), seen)  # the project's own extras
+                else:
+                    out.append(d)
+        return out
+
+    def group(self, name: str, seen: set[str] | None = None) -> list[DeclaredRequirement]:
+        seen = set() if seen is None else seen
+        key = self._canonical(name)
+        if key in seen:
+            return []
+        seen.add(key)
+        out = [d for d in self.declared if d.source == "dependency-group" and self._canonical(d.group or "") == key]
+        for included in self.includes.get(key, []):
+            out += self.group(included, seen)
+        return out
+
+
+def _extras_of(decl: DeclaredRequirement) -> list[str]:
+    """The extras of ``.[dev,test]`` (a requirement line that installs the project)."""
+    text = (decl.url or "").split(";", 1)[0]
+    if "[" not in text or "]" not in text:
+        return []
+    return [e.strip() for e in text.split("[", 1)[1].split("]", 1)[0].split(",") if e.strip()]
 
 
 def _key(decl: DeclaredRequirement) -> tuple[str, int | None, int | None]:

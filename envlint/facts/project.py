@@ -125,13 +125,14 @@ def setup_py_requirements(sp: SetupPy) -> list[DeclaredRequirement]:
         if kw is None:
             continue
         positions = {value: where for value, where in kw.items if isinstance(value, str)}
-        values: list[Any] = []
+        values: list[tuple[Any, str | None]] = []
         if isinstance(kw.value, (list, tuple)):
-            values = list(kw.value)
-        elif isinstance(kw.value, dict):
-            for group in kw.value.values():
-                values += list(group) if isinstance(group, (list, tuple)) else [group] if isinstance(group, str) else []
-        for value in values:
+            values = [(v, None) for v in kw.value]
+        elif isinstance(kw.value, dict):  # extras_require: each extra is an alternative, not a main dependency
+            for extra, group in kw.value.items():
+                items = list(group) if isinstance(group, (list, tuple)) else [group] if isinstance(group, str) else []
+                values += [(v, str(extra) if key == "extras_require" else None) for v in items]
+        for value, extra_name in values:
             if not isinstance(value, str) or value is DYNAMIC:
                 continue
             where = positions.get(value)
@@ -143,8 +144,9 @@ def setup_py_requirements(sp: SetupPy) -> list[DeclaredRequirement]:
                 req: Requirement | None = Requirement(value)
             except InvalidRequirement:
                 req = None
-            out.append(DeclaredRequirement(raw=value, requirement=req, where=where, source="setup.py",
-                                           url=req.url if req is not None else None))
+            out.append(DeclaredRequirement(raw=value, requirement=req, where=where,
+                                           source="optional" if extra_name is not None else "setup.py",
+                                           url=req.url if req is not None else None, group=extra_name))
     return out
 
 

@@ -43,6 +43,8 @@ class DeclaredRequirement:
     """Direct reference: VCS/archive URL or local path, when the declaration is one."""
     constraint: bool = False
     """From a ``-c`` constraints file (restricts, does not add)."""
+    group: str | None = None
+    """The extra (source 'optional') or dependency group (source 'dependency-group') it belongs to."""
 
     @property
     def name(self) -> str | None:

@@ -33,6 +33,8 @@ class PyProject:
     name: str | None = None
     requirements: list[DeclaredRequirement] = field(default_factory=list)
     """Runtime declarations: [project] dependencies and extras, dependency groups, poetry, uv sources."""
+    group_includes: dict[str, list[str]] = field(default_factory=dict)
+    """PEP 735 ``{include-group = ...}`` entries, by the group that holds them."""
     index_settings: list[IndexSetting] = field(default_factory=list)
     problems: list[BuildProblem] = field(default_factory=list)
 
@@ -90,7 +92,10 @@ def _requirement_list(result: PyProject, key: tuple[Any, ...], source: str, *, b
         return out
     for item in value:
         if isinstance(item, dict) and source == "dependency-group":
-            continue  # {include-group = "..."}
+            included = item.get("include-group")  # PEP 735 {include-group = "..."}
+            if isinstance(included, str):
+                result.group_includes.setdefault(str(key[-1]), []).append(included)
+            continue
         if not isinstance(item, str):
             result.problems.append(BuildProblem(
                 f"{_key_text(key)} holds {item!r}, which is not a requirement string", result.at(*key),
@@ -106,8 +111,9 @@ def _requirement_list(result: PyProject, key: tuple[Any, ...], source: str, *, b
                 result.problems.append(BuildProblem(
                     f"invalid requirement {item!r} in {_key_text(key)}: {str(exc).splitlines()[0]}", where,
                     "write a PEP 508 requirement such as \"numpy>=1.24\" or \"pkg @ https://...\""))
+        group = str(key[-1]) if source in ("optional", "dependency-group") else None
         out.append(DeclaredRequirement(raw=item, requirement=req, where=where, source=source,
-                                       url=req.url if req is not None else None))
+                                       url=req.url if req is not None else None, group=group))
     return out
 
 

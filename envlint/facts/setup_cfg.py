@@ -6,6 +6,7 @@ at ``,`` (``;`` for requirement lists, whose markers may hold commas).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,8 +84,9 @@ def load(path: Path, problems: Problems) -> SetupCfg | None:
         value = parsed.get("options", key)
         if value is not None:
             target += _requirements(path, value, "setup.cfg", result.problems)
-    for extra in parsed.section("options.extras_require"):
-        result.requirements += _requirements(path, extra, "setup.cfg", result.problems)
+    for extra in parsed.section("options.extras_require"):  # alternatives, not main dependencies
+        result.requirements += [dataclasses.replace(d, source="optional", group=extra.key)
+                                for d in _requirements(path, extra, "setup.cfg", result.problems)]
     packages = parsed.get("options", "packages")
     if packages is not None:
         result.packages_where = Position(path, packages.line, 1)

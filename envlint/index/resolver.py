@@ -30,8 +30,9 @@ from envlint.facts.target import Target
 from envlint.index.fact import Index, LookupFailed
 from envlint.index.models import IndexFile, ProjectInfo, best_wheel
 
-#: Declaration sources that are installed together (extras and dependency groups are optional).
-RESOLVED_SOURCES = frozenset({"pyproject", "requirements", "setup.cfg", "setup.py", "poetry", "environment.yml"})
+#: Declaration sources the resolver takes (the install sets decide which extras and groups go together).
+RESOLVED_SOURCES = frozenset({"pyproject", "requirements", "setup.cfg", "setup.py", "poetry", "environment.yml",
+                              "optional", "dependency-group"})
 
 
 @dataclass(frozen=True)
