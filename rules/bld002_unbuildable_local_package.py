@@ -13,7 +13,8 @@ running them, and reports what makes `pip wheel` fail:
 - a `setup.py` that does not parse as Python 3 (Python 2 syntax such as `print "x"`);
 - a file selection the backend refuses: setuptools' automatic discovery with several top-level
   packages in a flat layout, a listed package whose directory does not exist, hatchling, flit or
-  poetry finding no package named like the project.
+  poetry finding no package named like the project, uv_build finding no module where it looks
+  (`src/<name>/__init__.py` unless `[tool.uv.build-backend]` says otherwise).
 
 ## Why it breaks package sync
 Package sync builds every local package into a wheel when the cluster launches. A package whose

@@ -25,6 +25,7 @@ BACKEND_FAMILIES = {
     "flit.buildapi": "flit",
     "poetry.core.masonry.api": "poetry",
     "poetry.masonry.api": "poetry",
+    "uv_build": "uv",
     "pdm.backend": "pdm",
     "maturin": "maturin",
     "scikit_build_core.build": "scikit-build-core",

@@ -6,7 +6,8 @@ then flat layout, which refuses several top-level packages); data files from ``p
 with ``include_package_data``, MANIFEST.in. hatchling: ``packages`` or its default heuristic (a
 package named like the project, also under ``src/``); it ships whole directories, minus what
 ``.gitignore`` ignores. flit and poetry-core: the package named like the project (or the configured
-ones), whole directories. Anything dynamic or another backend gives no prediction: the rules that
+ones), whole directories. uv_build: ``<module-root>/<module-name>/`` (default ``src/`` and the
+project name), whole directories. Anything dynamic or another backend gives no prediction: the rules that
 depend on it stay silent rather than guess.
 """
 
@@ -284,6 +285,8 @@ def predict(source: PackageSource) -> Prediction:
             return _flit(source)
         if family == "poetry":
             return _poetry(source)
+        if family == "uv":
+            return _uv_build(source)
     except (OSError, ValueError, RecursionError):
         return Prediction(None)
     return Prediction(None)
@@ -644,6 +647,42 @@ def _poetry(source: PackageSource) -> Prediction:
         f"poetry-core looks for a package named like the project ({module}/ or src/{module}/) and finds none, "
         "so the build stops (\"No file/folder found for package\")",
         where, "name the package: [tool.poetry] packages = [{ include = \"<pkg>\", from = \"src\" }]")])
+
+
+def _uv_build(source: PackageSource) -> Prediction:
+    """uv's build backend: the module ``<module-root>/<module-name>/`` (default ``src/`` and the project
+    name with ``-`` and ``.`` as ``_``), shipped whole; a dotted name is a namespace path."""
+    pp = source.pyproject
+    if pp is None or pp.doc is None:
+        return Prediction(None)
+    root = source.root
+    config = pp.table("tool", "uv", "build-backend")
+    module_root = config.get("module-root", "src")
+    names = config.get("module-name")
+    if names is None:
+        names = [re.sub(r"[-_.]+", "_", pp.name or "").lower()] if pp.name else []
+    elif isinstance(names, str):
+        names = [names]
+    if not isinstance(module_root, str) or not isinstance(names, list) or not names or \
+            not all(isinstance(n, str) and n for n in names):
+        return Prediction(None)
+    namespace = config.get("namespace") is True
+    where = pp.at("tool", "uv", "build-backend") if config else pp.at("project", "name")
+    base = root / module_root if module_root else root
+    plan = WheelPlan("uv_build", {}, {}, where, f"uv_build: the module {', '.join(names)} in "
+                     f"{module_root + '/' if module_root else 'the project root'}", whole_dirs=True, root=root)
+    plan.data_known = "wheel-exclude" not in config
+    for name in names:
+        directory = base.joinpath(*name.split("."))
+        if (directory / "__init__.py").is_file() or (namespace and directory.is_dir()):
+            _add_tree(plan, name, directory)
+            continue
+        shown = _rel(directory, root)
+        return Prediction(None, [BuildProblem(
+            f"uv_build expects the module {name} at {shown}/__init__.py and finds none, so the build stops",
+            where, "move the package there, or tell uv where it is: [tool.uv.build-backend] module-name = "
+                   "\"<import name>\" and module-root = \"\" for a package at the project root")])
+    return Prediction(plan)
 
 
 # -- what the wheel leaves out (BLD005) ---------------------------------------------------------------
