@@ -10,8 +10,15 @@ environment's `lib/`, or on the manylinux allow-list of the target's glibc floor
 `libm.so.6`, `libz.so.1`, ...: auditwheel's policy data). Any other library is reported, with the
 Debian package a build needs and the conda-forge package that brings it, where envlint knows them.
 
-Wheels from an index are not read: auditwheel already made them self-contained. A `pip inspect`
-report lists no files, so this rule is skipped for snapshots.
+On macOS, where a wheel built on the laptop has the same `macosx_*` tag as one from an index, the
+Mach-O load commands of every extension module are read (headers only): a library linked by an
+absolute path outside the system's (`/usr/lib`, `/System`), i.e. from Homebrew or MacPorts, or an
+`@rpath` library that no installed distribution ships, is reported with the Linux package the
+workers' build would need (`libpq.5.dylib` is `libpq.so.5`, from `libpq-dev`). Delocated index
+wheels link only the system's libraries and their own `.dylibs/`, so they stay silent.
+
+Wheels from an index are not read on Linux: auditwheel already made them self-contained. A `pip
+inspect` report lists no files, so this rule is skipped for snapshots.
 
 ## Why it breaks package sync
 The library came from this machine's package manager (`apt`, `brew`), which package sync does not
@@ -24,6 +31,9 @@ source, and the workers' build image has only `build-essential` and the Python h
 pip install --no-binary psycopg2 psycopg2   # built here against the system's libpq
 ```
 `psycopg2 2.9.9 was built on this machine and needs libpq.so.5, which nothing installed provides and is not on the manylinux_2_17 allow-list (psycopg2/_psycopg.cpython-311-x86_64-linux-gnu.so)`
+
+On a Mac with Homebrew's libpq:
+`psycopg2 2.9.9 was built on this machine against libpq.5.dylib from Homebrew (/opt/homebrew/opt/libpq/lib/libpq.5.dylib), which package sync does not ship (psycopg2/_psycopg.cpython-311-darwin.so)`
 
 ## How to fix
 Install a wheel that bundles the library (`pip install psycopg2-binary` instead of `psycopg2`), or
@@ -38,6 +48,7 @@ from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
 from envlint.facts.elf import NativeLinks, binary_wheel_for, library_hint
+from envlint.facts.macho import linux_soname, origin
 from envlint.facts.environment import Environment
 from envlint.registry import rule
 
@@ -47,16 +58,30 @@ from envlint.registry import rule
 def check(environment: Environment, native_links: NativeLinks) -> Iterator[Finding]:
     missing: dict[tuple[str, str], list[str]] = {}
     for native in native_links.files:
-        for soname in native.needed:
-            if native_links.provider(native.distribution, soname) is None:
-                users = missing.setdefault((native.distribution, soname), [])
-                if native.record_path not in users:
-                    users.append(native.record_path)
+        if native.format == "mach-o":
+            unshipped = native_links.unshipped_macho(native)
+        elif native.format == "elf":
+            unshipped = [s for s in native.needed if native_links.provider(native.distribution, s) is None]
+        else:
+            unshipped = []
+        for soname in unshipped:
+            users = missing.setdefault((native.distribution, soname), [])
+            if native.record_path not in users:
+                users.append(native.record_path)
     for (name, soname), users in sorted(missing.items()):
         dist = environment.get(name)
         if dist is None:
             continue
         shown = ", ".join(sorted(users)[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+        if "/" in soname:  # a Mach-O library, named by its path
+            library = soname.rsplit("/", 1)[-1]
+            yield Finding(
+                message=(f"{dist.name} {dist.version} was built on this machine against {library} from "
+                         f"{origin(soname)} ({soname}), which package sync does not ship ({shown})"),
+                package=dist.canonical_name, package_version=dist.version,
+                help=_help(dist.name, dist.canonical_name, linux_soname(library)),
+            )
+            continue
         yield Finding(
             message=(f"{dist.name} {dist.version} was built on this machine and needs {soname}, which nothing "
                      f"installed provides and is not on the {native_links.policy.name} allow-list ({shown})"),

@@ -6,8 +6,10 @@ so SYS001 needs nothing else, and a large environment costs a few file reads, no
 
 Each native file is opened read-only and only its headers are parsed (pyelftools, the reader
 auditwheel uses); nothing is loaded or run. The magic bytes are checked first: an ELF file gives its
-machine and ``DT_NEEDED``/``DT_RPATH``/``DT_RUNPATH``; a Mach-O or PE file (built on macOS or Windows)
-gives its format and machine; anything else, and a truncated or malformed ELF, is EL001.
+machine and ``DT_NEEDED``/``DT_RPATH``/``DT_RUNPATH``; a Mach-O file its architecture, linked
+libraries and rpaths (:mod:`envlint.facts.macho`; on macOS every distribution with extension modules
+is read, as a locally built wheel has an ordinary ``macosx_*`` tag); a PE file its machine;
+anything else, and a truncated or malformed file, is EL001.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,8 +40,6 @@ _MACHO_MAGICS = {b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf", b"\xce\xfa\xed\xfe", 
 #: ELF e_machine -> the architecture name used in wheel platform tags.
 _ELF_MACHINES = {"EM_X86_64": "x86_64", "EM_386": "i686", "EM_AARCH64": "aarch64", "EM_ARM": "armv7l",
                  "EM_PPC64": "ppc64le", "EM_S390": "s390x", "EM_RISCV": "riscv64", "EM_LOONGARCH": "loongarch64"}
-#: Mach-O cputype -> architecture.
-_MACHO_CPUS = {0x01000007: "x86_64", 0x0100000C: "arm64", 7: "i386", 12: "arm"}
 #: PE machine -> architecture.
 _PE_MACHINES = {0x8664: "amd64", 0x14C: "x86", 0xAA64: "arm64"}
 
@@ -109,6 +110,20 @@ class NativeLinks:
             return "in the conda environment's lib/"
         return None
 
+    def unshipped_macho(self, native: NativeFile) -> list[str]:
+        """Libraries a Mach-O file links that neither macOS nor the environment brings: an absolute path
+        outside the system's (Homebrew, MacPorts), or an ``@rpath``/``@loader_path`` name that no
+        installed distribution ships (delocated wheels ship theirs in ``.dylibs/``)."""
+        from envlint.facts.macho import is_system
+
+        out = []
+        for library in native.needed:
+            name = library.rsplit("/", 1)[-1]
+            if is_system(library) or self.shipped_by.get(name) or name in self.environment_libraries:
+                continue
+            out.append(library)
+        return out
+
 
 # -- the allow-list --------------------------------------------------------------------------------
 
@@ -176,8 +191,8 @@ def read_native_file(path: Path, distribution: str, record_path: str, problems: 
             magic = fh.read(4)
             if magic == ELF_MAGIC:
                 return _read_elf(fh, path, distribution, record_path, problems)
-            if magic in _MACHO_MAGICS:
-                return NativeFile(distribution, record_path, path, "mach-o", _macho_machine(magic, fh))
+            if magic in _MACHO_MAGICS or magic == b"\xca\xfe\xba\xbf":
+                return _read_macho(fh, path, distribution, record_path, problems)
             if magic[:2] == b"MZ":
                 return NativeFile(distribution, record_path, path, "pe", _pe_machine(fh))
     except FileNotFoundError:
@@ -221,12 +236,15 @@ def _read_elf(fh, path: Path, distribution: str, record_path: str, problems: Pro
     return NativeFile(distribution, record_path, path, "elf", machine, tuple(needed), tuple(rpath), tuple(runpath))
 
 
-def _macho_machine(magic: bytes, fh) -> str | None:
-    if magic in (b"\xca\xfe\xba\xbe", b"\xbe\xba\xfe\xca"):
-        return "universal2"
-    order = "big" if magic in (b"\xfe\xed\xfa\xce", b"\xfe\xed\xfa\xcf") else "little"
-    cpu = fh.read(4)
-    return _MACHO_CPUS.get(int.from_bytes(cpu, order)) if len(cpu) == 4 else None
+def _read_macho(fh, path: Path, distribution: str, record_path: str, problems: Problems) -> NativeFile | None:
+    from envlint.facts.macho import MachOError, read_links
+
+    try:
+        machine, libraries, rpaths = read_links(fh)
+    except (MachOError, struct.error) as exc:
+        problems.add(path, f"truncated or malformed Mach-O file ({exc})", package=distribution)
+        return None
+    return NativeFile(distribution, record_path, path, "mach-o", machine, libraries, rpaths)
 
 
 def _pe_machine(fh) -> str | None:
@@ -242,8 +260,13 @@ def _pe_machine(fh) -> str | None:
 
 
 def to_read(dist: Distribution) -> bool:
-    """Is this a distribution whose native files envlint reads (built on this machine, files on disk)?"""
-    return dist.kind != "inspect" and dist.conda is None and dist.built_locally and bool(dist.extension_modules)
+    """Is this a distribution whose native files envlint reads (built on this machine, files on disk)?
+
+    A wheel built on a Mac has the same ``macosx_*`` tag as one from an index, so every macOS
+    distribution with extension modules is read (headers only); its links tell (see SYS001)."""
+    if dist.kind == "inspect" or dist.conda is not None or not dist.extension_modules:
+        return False
+    return dist.built_locally or any(t.startswith("macosx_") for t in dist.platform_tags)
 
 
 def _files_of(dist: Distribution) -> Iterable[tuple[str, Path]]:
@@ -286,7 +309,7 @@ def read_links(environment: Environment, target: Target, problems: Problems) -> 
             native = read_native_file(path, dist.canonical_name, rel, problems)
             if native is not None:
                 files.append(native)
-    wanted = {soname for f in files for soname in f.needed}
+    wanted = {soname.rsplit("/", 1)[-1] for f in files for soname in f.needed}  # Mach-O names are paths
     return NativeLinks(files=tuple(files), policy=policy_for(target.manylinux_glibc),
                        shipped_by=_shipped_by(environment, wanted),
                        environment_libraries=_conda_libraries(environment))
