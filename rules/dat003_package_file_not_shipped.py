@@ -9,7 +9,7 @@ file next to its own code: `os.path.join(os.path.dirname(__file__), "x.csv")`,
 `pkgutil.get_data(__name__, "x.csv")`, `pkg_resources.resource_filename(...)`. It then predicts
 whether the package's wheel will carry that file: a file outside every shipped package never is;
 setuptools ships data files only when `package_data` (or `include_package_data` with MANIFEST.in)
-names them; hatchling, flit, poetry and uv_build ship the whole package directory, minus what hatchling's
+names them; hatchling, flit, poetry, uv_build and pdm-backend ship the whole package directory, minus what hatchling's
 `.gitignore` handling leaves out. Only files that exist in the source tree are checked.
 
 ## Why it breaks package sync

@@ -7,7 +7,8 @@ with ``include_package_data``, MANIFEST.in. hatchling: ``packages`` or its defau
 package named like the project, also under ``src/``); it ships whole directories, minus what
 ``.gitignore`` ignores. flit and poetry-core: the package named like the project (or the configured
 ones), whole directories. uv_build: ``<module-root>/<module-name>/`` (default ``src/`` and the
-project name), whole directories. Anything dynamic or another backend gives no prediction: the rules that
+project name), whole directories. pdm-backend without ``includes``/``excludes``: the top-level
+packages of ``package-dir`` (``src/`` when there is one), whole, else its top-level modules. Anything dynamic or another backend gives no prediction: the rules that
 depend on it stay silent rather than guess.
 """
 
@@ -287,6 +288,8 @@ def predict(source: PackageSource) -> Prediction:
             return _poetry(source)
         if family == "uv":
             return _uv_build(source)
+        if family == "pdm":
+            return _pdm(source)
     except (OSError, ValueError, RecursionError):
         return Prediction(None)
     return Prediction(None)
@@ -682,6 +685,41 @@ def _uv_build(source: PackageSource) -> Prediction:
             f"uv_build expects the module {name} at {shown}/__init__.py and finds none, so the build stops",
             where, "move the package there, or tell uv where it is: [tool.uv.build-backend] module-name = "
                    "\"<import name>\" and module-root = \"\" for a package at the project root")])
+    return Prediction(plan)
+
+
+def _pdm(source: PackageSource) -> Prediction:
+    """pdm-backend's default selection: the top-level packages of ``package-dir`` (``src/`` when there
+    is one, else the project root) with every file inside them, or its top-level modules when there
+    is no package; ``tests`` stays out. ``includes``/``excludes`` replace the default: no guess."""
+    pp = source.pyproject
+    if pp is None or pp.doc is None:
+        return Prediction(None)
+    root = source.root
+    config = pp.table("tool", "pdm", "build")
+    if any(k in config for k in ("includes", "excludes", "run-setuptools", "custom-hook")) or \
+            (root / "pdm_build.py").is_file():
+        return Prediction(None)
+    package_dir = config.get("package-dir", "src" if (root / "src").is_dir() else ".")
+    if not isinstance(package_dir, str):
+        return Prediction(None)
+    base = root / package_dir
+    where = pp.at("tool", "pdm", "build") if config else pp.at("build-system")
+    shown = f"{package_dir}/" if package_dir not in (".", "") else "the project root"
+    plan = WheelPlan("pdm-backend", {}, {}, where, f"pdm-backend's default: the packages in {shown}",
+                     whole_dirs=True, root=root)
+    try:
+        entries = sorted(base.iterdir())
+    except OSError:
+        return Prediction(None)
+    for entry in entries:
+        if entry.is_dir() and entry.name != "tests" and (entry / "__init__.py").is_file():
+            _add_tree(plan, entry.name, entry)
+    if not plan.packages:
+        plan.how = f"pdm-backend's default: the modules in {shown}"
+        for entry in entries:
+            if entry.suffix == ".py" and entry.is_file():
+                plan.modules[entry.stem] = entry
     return Prediction(plan)
 
 
