@@ -14,7 +14,8 @@ running them, and reports what makes `pip wheel` fail:
 - a file selection the backend refuses: setuptools' automatic discovery with several top-level
   packages in a flat layout, a listed package whose directory does not exist, hatchling, flit or
   poetry finding no package named like the project, uv_build finding no module where it looks
-  (`src/<name>/__init__.py` unless `[tool.uv.build-backend]` says otherwise).
+  (`src/<name>/__init__.py` unless `[tool.uv.build-backend]` says otherwise) or a namespace parent
+  of a dotted `module-name` that has an `__init__.py`.
 
 ## Why it breaks package sync
 Package sync builds every local package into a wheel when the cluster launches. A package whose

@@ -3,7 +3,8 @@
 ## What it does
 Predicts, without building, which Python modules the wheel of the project and of every editable or
 local-directory install will hold, for setuptools (explicit `packages`, `find_packages`, setup.cfg
-`find:`, `[tool.setuptools.packages.find]`, automatic discovery), hatchling, flit, poetry-core, uv_build and pdm-backend.
+`find:`, `[tool.setuptools.packages.find]`, automatic discovery), hatchling, flit, poetry-core, uv_build (`module-name`, `module-root`,
+`namespace`) and pdm-backend (`package-dir`, `includes`, `excludes`, `source-includes`).
 It reports code of the source tree that the wheel leaves out:
 
 - a subpackage that an explicit `packages=["pkg"]` list does not name (`pkg.sub`), or a directory

@@ -10,7 +10,8 @@ file next to its own code: `os.path.join(os.path.dirname(__file__), "x.csv")`,
 whether the package's wheel will carry that file: a file outside every shipped package never is;
 setuptools ships data files only when `package_data` (or `include_package_data` with MANIFEST.in)
 names them; hatchling, flit, poetry, uv_build and pdm-backend ship the whole package directory, minus what hatchling's
-`.gitignore` handling leaves out. Only files that exist in the source tree are checked.
+`.gitignore` handling, uv_build's `wheel-exclude`/`source-exclude` and pdm-backend's
+`excludes`/`source-includes` leave out. Only files that exist in the source tree are checked.
 
 ## Why it breaks package sync
 With an editable install the code reads the file from your source tree, so it works locally.

@@ -232,6 +232,15 @@ def explain_missing(plan: WheelPlan, file: Path) -> tuple[str, str]:
     if plan.backend == "hatchling":
         return (f"{rel_root} is ignored by .gitignore, and hatchling leaves ignored files out of the wheel",
                 f'force it in: [tool.hatch.build.targets.wheel.force-include] "{rel_root}" = "{name.replace(".", "/")}/{rel}"')
+    if plan.backend == "uv_build":
+        return (f"{rel_root} matches a [tool.uv.build-backend] exclude (wheel-exclude, source-exclude or the "
+                f"default __pycache__/*.pyc/*.pyo), so uv_build leaves it out of the wheel",
+                "narrow the exclude pattern so that it no longer matches the file")
+    if plan.backend == "pdm-backend":
+        return (f"{rel_root} is not selected by [tool.pdm.build] (outside includes, or matched by excludes or "
+                f"source-includes), so pdm-backend leaves it out of the wheel",
+                f'include it: [tool.pdm.build] includes = [..., "{rel_root}"] (a path more specific than the exclude '
+                f'wins), and keep it out of source-includes')
     return (f"{plan.backend} leaves {rel_root} out of the wheel", "declare it as package data for the build backend")
 
 

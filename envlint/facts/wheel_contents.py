@@ -7,8 +7,12 @@ with ``include_package_data``, MANIFEST.in. hatchling: ``packages`` or its defau
 package named like the project, also under ``src/``); it ships whole directories, minus what
 ``.gitignore`` ignores. flit and poetry-core: the package named like the project (or the configured
 ones), whole directories. uv_build: ``<module-root>/<module-name>/`` (default ``src/`` and the
-project name), whole directories. pdm-backend without ``includes``/``excludes``: the top-level
-packages of ``package-dir`` (``src/`` when there is one), whole, else its top-level modules. Anything dynamic or another backend gives no prediction: the rules that
+project name lowercased, ``-``/``.`` as ``_``; a list, dotted names and ``namespace`` for namespace
+packages), whole directories minus ``wheel-exclude``, ``source-exclude`` and ``__pycache__``/``*.pyc``/
+``*.pyo``; a missing module stops the build. pdm-backend: ``includes`` (default: the top-level
+packages of ``package-dir``, ``src/`` when there is one, else its top-level modules) minus
+``excludes`` and ``source-includes`` (``tests`` by default), the more specific pattern winning;
+no guess with a build hook. Anything dynamic or another backend gives no prediction: the rules that
 depend on it stay silent rather than guess.
 """
 
@@ -652,9 +656,45 @@ def _poetry(source: PackageSource) -> Prediction:
         where, "name the package: [tool.poetry] packages = [{ include = \"<pkg>\", from = \"src\" }]")])
 
 
-def _uv_build(source: PackageSource) -> Prediction:
+_UV_DEFAULT_EXCLUDES = ("__pycache__", "*.pyc", "*.pyo")
+
+
+def _uv_module_name(project_name: str) -> str:
+    """uv_build's default module name: the project name lowercased, ``-`` and ``.`` as ``_`` (a
+    ``-stubs`` suffix is kept)."""
+    name = project_name.strip().lower()
+    stubs = name.endswith("-stubs")
+    stem = name[: -len("-stubs")] if stubs else name
+    stem = re.sub(r"[-_.]+", "_", stem)
+    return f"{stem}-stubs" if stubs else stem
+
+
+def _uv_excluded(patterns: list[str], module_dirs: list[Path], root: Path) -> Callable[[str], bool]:
+    """uv_build's wheel excludes over paths relative to the project root: a pattern without a leading
+    ``/`` matches at any depth (``**/<pattern>``) and drops a matching directory with everything
+    under it; an anchored one (``/<pattern>``) matches the project-relative path of the file itself
+    (uv_build prunes directories only for unanchored patterns)."""
+    anchored = [glob_regex(p[1:]) for p in patterns if p.startswith("/")]
+    floating = [glob_regex(f"**/{p}") for p in patterns if not p.startswith("/")]
+    starts = sorted({len(_rel(d, root).split("/")) for d in module_dirs})
+
+    def excluded(rel: str) -> bool:
+        parts = rel.split("/")
+        first = min((s for s in starts), default=1)
+        for depth in range(first, len(parts)):
+            directory = "/".join(parts[:depth])
+            if any(r.match(directory) for r in floating):
+                return True
+        return any(r.match(rel) for r in anchored) or any(r.match(rel) for r in floating)
+
+    return excluded
+
+
+def _uv_build(source: PackageSource) -> Prediction:  # noqa: C901 - one check per uv_build refusal
     """uv's build backend: the module ``<module-root>/<module-name>/`` (default ``src/`` and the project
-    name with ``-`` and ``.`` as ``_``), shipped whole; a dotted name is a namespace path."""
+    name lowercased with ``-`` and ``.`` as ``_``), shipped whole minus ``wheel-exclude``,
+    ``source-exclude`` and the default excludes; a dotted name is a module inside a namespace
+    package, ``namespace = true`` ships the directory without checking for ``__init__.py``."""
     pp = source.pyproject
     if pp is None or pp.doc is None:
         return Prediction(None)
@@ -663,63 +703,191 @@ def _uv_build(source: PackageSource) -> Prediction:
     module_root = config.get("module-root", "src")
     names = config.get("module-name")
     if names is None:
-        names = [re.sub(r"[-_.]+", "_", pp.name or "").lower()] if pp.name else []
+        names = [_uv_module_name(pp.name)] if pp.name else []
     elif isinstance(names, str):
         names = [names]
+    excludes: list[str] = []
+    if config.get("default-excludes", True) is not False:
+        excludes += _UV_DEFAULT_EXCLUDES
+    for key in ("wheel-exclude", "source-exclude"):
+        value = config.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+            return Prediction(None)
+        excludes += value
     if not isinstance(module_root, str) or not isinstance(names, list) or not names or \
-            not all(isinstance(n, str) and n for n in names):
+            not all(isinstance(n, str) and n for n in names) or module_root.startswith("/"):
         return Prediction(None)
     namespace = config.get("namespace") is True
     where = pp.at("tool", "uv", "build-backend") if config else pp.at("project", "name")
-    base = root / module_root if module_root else root
-    plan = WheelPlan("uv_build", {}, {}, where, f"uv_build: the module {', '.join(names)} in "
-                     f"{module_root + '/' if module_root else 'the project root'}", whole_dirs=True, root=root)
-    plan.data_known = "wheel-exclude" not in config
+    base = root / module_root if module_root.strip("./") else root
+    shown_root = f"{module_root.strip('/')}/" if module_root.strip("./") else "the project root"
+    plan = WheelPlan("uv_build", {}, {}, where, f"uv_build: the module {', '.join(names)} in {shown_root}",
+                     whole_dirs=True, root=root)
+    fix = ("move the package there, or tell uv where it is: [tool.uv.build-backend] module-name = "
+           "\"<import name>\" and module-root = \"\" for a package at the project root")
     for name in names:
-        directory = base.joinpath(*name.split("."))
-        if (directory / "__init__.py").is_file() or (namespace and directory.is_dir()):
+        parts = name.split(".")
+        directory = base.joinpath(*parts)
+        init = "__init__.pyi" if parts[0].endswith("-stubs") else "__init__.py"
+        if namespace:
+            if directory.is_dir():
+                _add_tree(plan, name, directory)
+                continue
+            return Prediction(None, [BuildProblem(
+                f"uv_build expects the module directory {_rel(directory, root)}/ and finds none, so the build stops",
+                where, fix)])
+        for depth in range(1, len(parts)):
+            parent = base.joinpath(*parts[:depth])
+            if (parent / "__init__.py").is_file() or (parent / "__init__.pyi").is_file():
+                return Prediction(None, [BuildProblem(
+                    f"module-name {name!r} makes {_rel(parent, root)}/ a namespace package, but it has an "
+                    f"__init__.py, so uv_build stops (\"__init__.py is not allowed in parent directory\")",
+                    where, f"delete {_rel(parent, root)}/__init__.py, or set module-name = "
+                           f"{'.'.join(parts[:depth])!r} to ship the whole package")])
+        if (directory / init).is_file():
             _add_tree(plan, name, directory)
             continue
-        shown = _rel(directory, root)
         return Prediction(None, [BuildProblem(
-            f"uv_build expects the module {name} at {shown}/__init__.py and finds none, so the build stops",
-            where, "move the package there, or tell uv where it is: [tool.uv.build-backend] module-name = "
-                   "\"<import name>\" and module-root = \"\" for a package at the project root")])
+            f"uv_build expects the module {name} at {_rel(directory, root)}/{init} and finds none, so the build stops",
+            where, fix)])
+    plan.ignored = _uv_excluded(excludes, [plan.packages[n] for n in names], root)
     return Prediction(plan)
 
 
+def _pdm_weight(pattern: str) -> tuple[int, int]:
+    """pdm-backend's precedence of an include over an exclude hitting the same path: more path parts
+    win, then fewer wildcards (``**`` counts twice)."""
+    parts = Path(pattern).parts
+    wild = sum(2 if p == "**" else 1 for p in parts if re.search(r"[*?\[]", p)) if re.search(r"[*?\[]", pattern) else 0
+    return len(parts), -wild
+
+
+def _pdm_glob(root: Path, patterns: set[str]) -> dict[str, str] | None:
+    """Each path (relative to the project root) the patterns match -> the pattern; None when too many."""
+    import glob
+
+    out: dict[str, str] = {}
+    for pattern in sorted(patterns):
+        for count, path in enumerate(glob.iglob(pattern, root_dir=root, recursive=True)):
+            if count > MAX_FILES:
+                return None
+            out[os.path.normpath(path).replace(os.sep, "/")] = pattern
+    return out
+
+
+def _pdm_is_package(path: Path) -> bool:
+    if not path.is_dir() or path.name in ("__pycache__", "__pypackages__"):
+        return False
+    return (path / "__init__.py").is_file() or (path.name.endswith("-stubs") and (path / "__init__.pyi").is_file())
+
+
+def _pdm_files(root: Path, config: dict[str, Any], package_dir: str) -> dict[str, Path] | None:
+    """The files pdm-backend puts in the wheel: wheel path -> source file."""
+    from fnmatch import fnmatch
+
+    includes: list[str] = config.get("includes", [])
+    source_includes: list[str] = config.get("source-includes", []) or ["tests"]
+    include: set[str] = set()
+    exclude = {".pdm-build", *config.get("excludes", []), *source_includes}  # source-includes: sdist only
+    if not includes:
+        base = package_dir or "."
+        tops = sorted(e.name for e in (root / base).iterdir() if _pdm_is_package(e))
+        include |= {os.path.join(base, name) for name in tops} if tops else {f"{base}/*.py"}
+    else:
+        include |= set(includes)
+    include |= set(source_includes)
+    found_in, found_out = _pdm_glob(root, include), _pdm_glob(root, exclude)
+    if found_in is None or found_out is None:
+        return None
+    paths = []
+    for path, key in sorted(found_in.items()):
+        if path in found_out:
+            if _pdm_weight(key) <= _pdm_weight(found_out[path]):
+                continue
+            del found_out[path]
+        paths.append(path)
+    out_paths = sorted(found_out)
+
+    def excluded(rel: str) -> bool:
+        return any(rel == e or rel.startswith(f"{e}/") or e == "." or fnmatch(rel, e) for e in out_paths)
+
+    files: dict[str, Path] = {}
+    prefix = f"{package_dir}/" if package_dir else None
+    for path in paths:
+        full = root / path
+        if full.is_file():
+            found = [(path, full)]
+        elif full.is_dir():
+            found = [(_rel(f, root), f) for f in _all_files(full) if not f.name.endswith(".pyc")]
+            found = [(rel, f) for rel, f in found if not excluded(rel)]
+        else:
+            continue
+        for rel, file in found:
+            files[rel[len(prefix):] if prefix and rel.startswith(prefix) else rel] = file
+        if len(files) > MAX_FILES:
+            return None
+    return files
+
+
+def _all_files(directory: Path) -> list[Path]:
+    out: list[Path] = []
+    for current, dirs, names in os.walk(directory):
+        dirs.sort()
+        out += [Path(current) / n for n in sorted(names)]
+        if len(out) > MAX_FILES:
+            break
+    return out
+
+
 def _pdm(source: PackageSource) -> Prediction:
-    """pdm-backend's default selection: the top-level packages of ``package-dir`` (``src/`` when there
-    is one, else the project root) with every file inside them, or its top-level modules when there
-    is no package; ``tests`` stays out. ``includes``/``excludes`` replace the default: no guess."""
+    """pdm-backend: ``includes`` (default: the top-level packages of ``package-dir``, which is ``src/``
+    when there is one, else its top-level modules) minus ``excludes`` and ``source-includes`` (sdist
+    only; ``tests`` by default), with pdm-backend's precedence between the two; paths under
+    ``package-dir`` lose that prefix in the wheel. A build hook or setuptools run: no guess."""
     pp = source.pyproject
     if pp is None or pp.doc is None:
         return Prediction(None)
     root = source.root
     config = pp.table("tool", "pdm", "build")
-    if any(k in config for k in ("includes", "excludes", "run-setuptools", "custom-hook")) or \
-            (root / "pdm_build.py").is_file():
+    if config.get("run-setuptools") or "custom-hook" in config or (root / "pdm_build.py").is_file():
         return Prediction(None)
-    package_dir = config.get("package-dir", "src" if (root / "src").is_dir() else ".")
-    if not isinstance(package_dir, str):
+    for key in ("includes", "excludes", "source-includes"):
+        value = config.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(p, str) and p for p in value):
+            return Prediction(None)
+    includes, excludes = config.get("includes", []), config.get("excludes", [])
+    if "package-dir" in config:
+        package_dir = config["package-dir"]
+        if not isinstance(package_dir, str):
+            return Prediction(None)
+    elif ((root / "src").is_dir() and not includes) or \
+            (any(_within(Path(p), Path("src")) for p in includes) and "src" not in excludes and "src/" not in excludes):
+        package_dir = "src"
+    else:
+        package_dir = ""
+    package_dir = package_dir.strip("/")
+    files = _pdm_files(root, config, package_dir if package_dir != "." else "")
+    if files is None:
         return Prediction(None)
-    base = root / package_dir
     where = pp.at("tool", "pdm", "build") if config else pp.at("build-system")
     shown = f"{package_dir}/" if package_dir not in (".", "") else "the project root"
-    plan = WheelPlan("pdm-backend", {}, {}, where, f"pdm-backend's default: the packages in {shown}",
-                     whole_dirs=True, root=root)
-    try:
-        entries = sorted(base.iterdir())
-    except OSError:
-        return Prediction(None)
-    for entry in entries:
-        if entry.is_dir() and entry.name != "tests" and (entry / "__init__.py").is_file():
-            _add_tree(plan, entry.name, entry)
-    if not plan.packages:
+    how = f"[tool.pdm.build] includes = {includes!r}" if includes else f"pdm-backend's default: the packages in {shown}"
+    plan = WheelPlan("pdm-backend", {}, {}, where, how, whole_dirs=True, root=root)
+    shipped = {_rel(f, root) for f in files.values()}
+    tops: dict[str, Path] = {}
+    for wheel_path, file in sorted(files.items()):
+        parts = wheel_path.split("/")
+        if len(parts) == 1:
+            if file.suffix == ".py" and wheel_path != "__init__.py":
+                plan.modules[file.stem] = file
+            continue
+        if file.suffix in (".py", ".pyi") and parts[0] not in tops:
+            tops[parts[0]] = file.parents[len(parts) - 2]
+    for name, directory in sorted(tops.items()):
+        _add_tree(plan, name, directory)
+    if not includes and not plan.packages:
         plan.how = f"pdm-backend's default: the modules in {shown}"
-        for entry in entries:
-            if entry.suffix == ".py" and entry.is_file():
-                plan.modules[entry.stem] = entry
+    plan.ignored = lambda rel: rel not in shipped
     return Prediction(plan)
 
 
