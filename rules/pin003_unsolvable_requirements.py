@@ -15,14 +15,16 @@ the project's own dependencies (`pip install .`); each extra with them (`pip ins
 extra that names the project itself, `all = ["app[a,b]"]`, stands for those extras), from
 pyproject.toml, setup.cfg or setup.py; each dependency group with them (`uv sync --group test`,
 `{include-group = ...}` followed); and the `pip:` section of `environment.yml`. Alternatives are
-never mixed: files such as `requirements-min.txt` with the oldest supported pins, and two extras
-(`pip install .[a,b]` is not checked: extras that pin different versions on purpose are common).
-A conflict among the main dependencies is reported once, not once per extra.
+never mixed: files such as `requirements-min.txt` with the oldest supported pins, and extras and
+groups, which are resolved one at a time (`pip install .[a,b]` is not checked: two extras that pin
+different versions on purpose are common, and are not reported). An extra's or group's install
+reports a conflict only when one of the lines it names belongs to that extra or group: a conflict
+among the main dependencies is reported once, not once per extra.
 
-Projects the index does not
-know and URL or path declarations are taken as given. The work is bounded (one budget for all
-installs): after `resolver-timeout` seconds or `resolver-max-rounds` rounds the check is listed
-under `skipped` ("could not decide in 30 s") instead of hanging, and so is a failed look-up.
+Projects the index does not know and URL or path declarations are taken as given. The work is
+bounded (one budget for all installs, index pages fetched once per run): after `resolver-timeout`
+seconds or `resolver-max-rounds` rounds the check is listed under `skipped` ("could not decide in
+30 s") instead of hanging, and so is a failed look-up.
 
 ## Why it breaks package sync
 The workers' pip and conda refuse an environment whose requirements contradict each other, and
@@ -51,7 +53,7 @@ from envlint.config import Config
 from envlint.diagnostics import Finding, Severity
 from envlint.engine import relative_path
 from envlint.facts import FactUnavailable
-from envlint.facts.install_sets import InstallSet
+from envlint.facts.install_sets import OPTION_SOURCES, InstallSet
 from envlint.facts.project_model import DeclaredRequirement
 from envlint.facts.target import Target
 from envlint.index.installed import describe_target
@@ -74,7 +76,10 @@ def check(install_sets: list[InstallSet], target: Target, index: Index, config: 
         if outcome.status == "undecided":
             undecided.setdefault(outcome.reason or "could not decide", []).append(install.label)
         elif outcome.status == "conflict" and outcome.conflict is not None:
-            finding = _finding(outcome.conflict, target, index, config)
+            declarations = _declarations(outcome.conflict)
+            if install.option is not None and not any(d.source in OPTION_SOURCES for d in declarations):
+                continue  # among the main dependencies only: their own install reports it, once
+            finding = _finding(outcome.conflict, declarations, target, index, config)
             if finding is None:
                 continue
             key = (finding.path or "", finding.line, finding.message)
@@ -88,17 +93,26 @@ def check(install_sets: list[InstallSet], target: Target, index: Index, config: 
                               what="resolver")
 
 
-def _finding(conflict: Conflict, target: Target, index: Index, config: Config) -> Finding | None:
+def _declarations(conflict: Conflict) -> list[DeclaredRequirement]:
+    """The declaration lines behind the conflict's causes, in order, each once."""
+    declarations: list[DeclaredRequirement] = []
+    for req in conflict.causes:
+        decl, _ = explain(req, conflict.why)
+        if decl is not None and decl not in declarations:
+            declarations.append(decl)
+    return declarations
+
+
+def _finding(conflict: Conflict, declarations: list[DeclaredRequirement], target: Target, index: Index,
+             config: Config) -> Finding | None:
     def where(decl: DeclaredRequirement) -> str:
         path = relative_path(config.root, decl.where.path)
         return f"{path}:{decl.where.line}" if decl.where.line else str(path)
 
-    declarations: list[DeclaredRequirement] = []
+    declarations = list(declarations)
     reasons: list[str] = []
     for req in conflict.causes:
-        decl, chain = explain(req, conflict.why)
-        if decl is not None and decl not in declarations:
-            declarations.append(decl)
+        _, chain = explain(req, conflict.why)
         if chain:
             via = f" (through {' -> '.join(str(c) for c in chain[:-1])})" if len(chain) > 1 else ""
             reasons.append(f"{chain[-1]} requires {req.requirement}{via}")

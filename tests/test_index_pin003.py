@@ -192,10 +192,24 @@ def test_two_extras_that_only_conflict_with_each_other_are_alternatives(tmp_path
 
 
 def test_a_main_conflict_is_reported_once_whatever_the_extras(tmp_path: Path, index: IndexServer) -> None:
-    pyproject = _pyproject(deps='"dask==2022.1.0", "distributed==2022.05.1"', extras='a = ["toolz"]\nb = ["numpy<2"]\n')
+    """The main pins conflict: `pip install .` reports it; `.[a]`, `.[b]` and `--group test` add nothing to it."""
+    pyproject = _pyproject(deps='"dask==2022.1.0", "distributed==2022.05.1"', extras='a = ["toolz"]\nb = ["numpy<2"]\n',
+                           groups='test = ["toolz>=0.10"]\n')
     with index:
         code, report = lint(tmp_path, {"pyproject.toml": pyproject}, index.url)
-    assert len(find(report, "PIN003")) == 1 and code == 1
+    [diag] = find(report, "PIN003")
+    assert code == 1 and report["skipped"] == []
+    assert diag["message"].startswith("dask==2022.1.0 (pyproject.toml:4) and distributed==2022.05.1 (pyproject.toml:4) "
+                                      "cannot be installed together")
+
+
+def test_an_extra_is_resolved_with_the_main_dependencies_not_alone(tmp_path: Path, index: IndexServer) -> None:
+    """Twin of the extra conflict: the same extra beside a main pin it agrees with is clean."""
+    pyproject = _pyproject(deps='"dask==2022.5.1"', extras='dist = ["distributed==2022.05.1"]\n',
+                           groups='test = ["distributed==2022.05.1"]\n')
+    with index:
+        code, report = lint(tmp_path, {"pyproject.toml": pyproject}, index.url)
+    assert (code, report["diagnostics"], report["skipped"]) == (0, [], [])
 
 
 def test_an_extra_that_names_the_project_itself(tmp_path: Path, index: IndexServer) -> None:
@@ -214,3 +228,24 @@ def test_setup_py_extras_are_alternatives_too(tmp_path: Path, index: IndexServer
     with index:
         code, report = lint(tmp_path, {"setup.py": setup}, index.url)
     assert (code, find(report, "PIN003")) == (0, [])
+
+
+def test_setup_cfg_extra_that_conflicts_with_a_main_pin(tmp_path: Path, index: IndexServer) -> None:
+    setup_cfg = ("[metadata]\nname = app\nversion = 1\n\n[options]\ninstall_requires =\n    dask==2022.1.0\n\n"
+                 "[options.extras_require]\ndist =\n    distributed==2022.05.1\nold =\n    dask<2022.5\n")
+    with index:
+        code, report = lint(tmp_path, {"setup.cfg": setup_cfg}, index.url)
+    [diag] = find(report, "PIN003")
+    assert code == 1
+    assert "dask==2022.1.0 (setup.cfg:7)" in diag["message"]
+    assert "distributed==2022.05.1 (setup.cfg:11)" in diag["message"]
+
+
+def test_an_undecided_extra_is_named_in_skipped(tmp_path: Path, index: IndexServer) -> None:
+    pyproject = _pyproject(deps='"toolz"', extras='dist = ["distributed==2022.05.1"]\n', groups='test = ["dask"]\n')
+    with index:
+        code, report = lint(tmp_path, {"pyproject.toml": pyproject}, index.url,
+                            config=CONFIG + "resolver-max-rounds = 1\n")
+    [reason] = [s["reason"] for s in report["skipped"] if s["what"] == "resolver: PIN003"]
+    assert "pyproject.toml [project.optional-dependencies] dist" in reason
+    assert "pyproject.toml [dependency-groups] test" in reason

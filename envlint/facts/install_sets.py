@@ -8,6 +8,10 @@ installer run resolves is one of:
   with ``-r`` (and, as constraints, with ``-c``; a constraints file restricts only the installs
   that include it), plus the project's own dependencies when X installs the project (``-e .``);
 - ``pip install .``: ``[project] dependencies``, setup.cfg/setup.py ``install_requires``, Poetry;
+- ``pip install .[E]`` for each extra E (pyproject.toml, setup.cfg or setup.py): the main
+  dependencies and E's (an extra that names the project, ``all = ["app[a,b]"]``, stands for those
+  extras); ``uv sync --group G`` for each dependency group G: the main dependencies and G's, with
+  its ``{include-group = ...}`` entries. Extras and groups are alternatives: one at a time;
 - ``conda env create``: the ``pip:`` section of ``environment.yml`` with what it includes.
 
 The ``project`` fact reads every requirements file once, so it cannot say which file includes
@@ -34,14 +38,26 @@ if TYPE_CHECKING:
 #: Declaration sources of the project's own metadata (what ``pip install .`` installs).
 PACKAGE_SOURCES = frozenset({"pyproject", "setup.cfg", "setup.py", "poetry"})
 
+#: Declaration sources of the project's extras and dependency groups (each installed on request).
+OPTION_SOURCES = frozenset({"optional", "dependency-group"})
+
+#: Where each file declares its extras (for the install sets' labels).
+_EXTRAS_TABLE = {"pyproject.toml": "[project.optional-dependencies]", "setup.cfg": "[options.extras_require]",
+                 "setup.py": "extras_require"}
+
 
 @dataclass(frozen=True)
 class InstallSet:
     """Declarations one installer run resolves together."""
 
     label: str
-    """The file the install starts from, relative to the project root (``requirements.txt``)."""
+    """The file the install starts from, relative to the project root (``requirements.txt``), or the
+    extra or group (``pyproject.toml [project.optional-dependencies] dev``)."""
     declared: tuple[DeclaredRequirement, ...]
+    option: str | None = None
+    """The extra or dependency group this install adds to the main dependencies (``pip install .[dev]``,
+    ``uv sync --group test``); None for the other installs. A conflict of such an install counts only
+    when one of its lines belongs to the option: the main dependencies are checked on their own."""
 
 
 def build(ctx: Context) -> list[InstallSet]:
@@ -69,11 +85,11 @@ def install_sets(project: Project, root: Path, group_includes: dict[str, list[st
     # `pip install .[extra]` and `uv sync --group group`: the main dependencies and that one option
     # (options are alternatives: two extras that pin different versions are not a conflict).
     for extra, first in options.names("optional"):
-        sets.append(InstallSet(f"{_label(first.where.path, root)} extra '{extra}'",
-                               tuple(dict.fromkeys([*package, *options.extras([extra])]))))
+        sets.append(InstallSet(f"{_label(first.where.path, root)} {_EXTRAS_TABLE.get(first.where.path.name, 'extra')} "
+                               f"{extra}", tuple(dict.fromkeys([*package, *options.extras([extra])])), option=extra))
     for group, first in options.names("dependency-group"):
-        sets.append(InstallSet(f"{_label(first.where.path, root)} dependency group '{group}'",
-                               tuple(dict.fromkeys([*package, *options.group(group)]))))
+        sets.append(InstallSet(f"{_label(first.where.path, root)} [dependency-groups] {group}",
+                               tuple(dict.fromkeys([*package, *options.group(group)])), option=group))
     for name in ENVIRONMENT_FILES:
         path = root / name
         if path.is_file():
@@ -96,7 +112,7 @@ class _Options:
         self._canonical = canonicalize_name
         own = [p.name for p in project.local_packages if p.origin == "project" and p.name]
         self.own = canonicalize_name(own[0]) if own else None
-        self.declared = [d for d in project.requirements if d.source in ("optional", "dependency-group") and d.group]
+        self.declared = [d for d in project.requirements if d.source in OPTION_SOURCES and d.group]
         self.includes = {canonicalize_name(k): [canonicalize_name(v) for v in vs] for k, vs in includes.items()}
 
     def names(self, source: str) -> list[tuple[str, DeclaredRequirement]]:
@@ -179,13 +195,21 @@ def _label(path: Path, root: Path) -> str:
 
 
 def _without_subsets(sets: list[InstallSet]) -> list[InstallSet]:
-    """Drop a set whose declarations are all in another set (the first of equal sets stays)."""
+    """Drop a set whose declarations are all in another set (the first of equal sets stays). An
+    extra's or group's set never stands in for a set without one (it reports only the option's
+    conflicts: the main dependencies keep their own set)."""
     keys = [frozenset((*_key(d), d.constraint) for d in s.declared) for s in sets]
+
+    def covers(j: int, i: int) -> bool:
+        if j == i or not keys[i] <= keys[j] or (keys[i] == keys[j] and j > i):
+            return False
+        return sets[j].option is None or sets[i].option is not None
+
     kept = []
     for i, s in enumerate(sets):
         if not s.declared:
             continue
-        if any(j != i and keys[i] <= keys[j] and (keys[i] != keys[j] or j < i) for j in range(len(sets))):
+        if any(covers(j, i) for j in range(len(sets))):
             continue
         kept.append(s)
     return kept
