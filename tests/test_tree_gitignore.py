@@ -45,10 +45,23 @@ CASES = {
     "info/exclude": ({".git/info/exclude": "secret.py\n"}, ["secret.py", "open.py"]),
     "a directory re-included under an excluded parent stays out": ({".gitignore": "lib/\n!lib/keep/\n"},
                                                                    ["lib/keep/a.py", "lib/b.py", "c.py"]),
+    "anchored double star with a slash is every directory": ({".gitignore": "/**/\n"}, ["a.py", "sub/b.py"]),
+    "directories inside any directory of a name": ({".gitignore": "**/lib/**/\n"},
+                                                   ["lib/a.py", "lib/lib/b.py", "x/lib/deep/c.py", "lib/x/d.py"]),
+    "a negated slash names nothing": ({".gitignore": "gen\n!/\n"}, ["gen/a.py", "b.py"]),
+}
+
+#: The walk starts in ``sub`` of the repository, whose ignore files above it still apply.
+SUB_CASES = {
+    "double star below the root's own name": ({".gitignore": "sub/**/**\n"}, ["sub/a.py", "sub/d/b.py"]),
+    "every file but directories re-included": ({".gitignore": "*\n!*/\n!*.py\n"}, ["sub/a.py", "sub/b.txt", "sub/d/c.py"]),
+    "everything ignored but the root re-included": ({".gitignore": "*\n!sub/\n"}, ["sub/a.py", "sub/d/b.py"]),
+    "a pattern in info/exclude": ({".git/info/exclude": "sub/d/\n"}, ["sub/a.py", "sub/d/b.py"]),
+    "a middle .gitignore": ({"x/.gitignore": "*.txt\n"}, ["x/sub/a.py", "x/sub/b.txt"]),
 }
 
 
-def _compare(tmp_path: Path, ignore_files: dict[str, str], tree: list[str]) -> tuple[set[str], set[str]]:
+def _compare(tmp_path: Path, ignore_files: dict[str, str], tree: list[str], start: str = ".") -> tuple[set[str], set[str]]:
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     for rel, text in ignore_files.items():
         path = tmp_path / rel
@@ -58,10 +71,11 @@ def _compare(tmp_path: Path, ignore_files: dict[str, str], tree: list[str]) -> t
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x = 1\n")
-    out = subprocess.run(["git", "-C", str(tmp_path), "-c", "core.excludesFile=/dev/null", "ls-files", "--others",
+    root = tmp_path / start
+    out = subprocess.run(["git", "-C", str(root), "-c", "core.excludesFile=/dev/null", "ls-files", "--others",
                           "--exclude-standard", "-z"], capture_output=True, check=True).stdout.decode()
     git = {p for p in out.split("\0") if p and not p.endswith(".gitignore")}
-    ours = {p for p in walk_tree(tmp_path).files if not p.endswith(".gitignore")}
+    ours = {p for p in walk_tree(root).files if not p.endswith(".gitignore")}
     return git, ours
 
 
@@ -71,12 +85,28 @@ def test_walk_lists_what_git_does_not_ignore(tmp_path: Path, case: str) -> None:
     assert ours == git
 
 
+@pytest.mark.parametrize("case", sorted(SUB_CASES))
+def test_walk_from_a_subdirectory_lists_what_git_does(tmp_path: Path, case: str) -> None:
+    ignore_files, tree = SUB_CASES[case]
+    start = "x/sub" if any(p.startswith("x/") for p in tree) else "sub"
+    git, ours = _compare(tmp_path, ignore_files, tree, start)
+    assert ours == git
+
+
+def test_a_root_git_ignores_is_still_walked(tmp_path: Path) -> None:
+    """Asked for by name, an ignored directory is linted (git would list nothing in it); the patterns
+    below it still count."""
+    git, ours = _compare(tmp_path, {".gitignore": "sub/\n*.txt\n"}, ["sub/a.py", "sub/b.txt"], "sub")
+    assert git == set()
+    assert ours == {"a.py"}
+
+
 _PARTS = st.sampled_from(["a", "b", "sub", "deep"])
 _PATHS = st.lists(_PARTS, min_size=1, max_size=3).map("/".join).map(lambda p: p + ".py")
 _PATTERNS = st.builds(
     lambda neg, lead, body, tail: ("!" if neg else "") + ("/" if lead else "") + body + tail,
     st.booleans(), st.booleans(),
-    st.sampled_from(["a", "b", "sub", "deep", "*.py", "a.py", "sub/deep", "sub/*", "**/deep", "sub/**", "*"]),
+    st.sampled_from(["a", "b", "sub", "deep", "*.py", "a.py", "sub/deep", "sub/*", "**/deep", "sub/**", "*", "**/sub/**/", "**", "?"]),
     st.sampled_from(["", "/", "/**"]),
 )
 

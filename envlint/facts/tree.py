@@ -100,7 +100,10 @@ class _Ignore:
             if not rel.startswith(self.strip):
                 return None
             rel = rel[len(self.strip):]
-        path = self.prefix + rel + ("/" if is_dir else "")
+        return self.decide(self.prefix + rel + ("/" if is_dir else ""), is_dir)
+
+    def decide(self, path: str, is_dir: bool) -> bool | None:
+        """:meth:`verdict` for a path relative to the ignore file's directory (a directory's ends in "/")."""
         quick = self._any
         if quick is not None and quick.search(path) is None:
             return None
@@ -122,6 +125,9 @@ class _Ignore:
             if p.include is None:
                 continue
             text = str(getattr(p, "pattern", "")).rstrip().lstrip("!")
+            if text == "/":  # "!/" names nothing in git (pathspec reads it as every directory)
+                continue
+            text = text.lstrip("/")  # "/**/" is every directory, not the directories inside one
             kind = "inside-dirs" if text.endswith("/**/") else "inside" if text.endswith("/**") else "entry"
             out.append((p, p.regex if isinstance(getattr(p, "regex", None), re.Pattern) else None, kind))
         return tuple(out)
@@ -133,21 +139,20 @@ def _matches_entry(regex: re.Pattern[str], kind: str, path: str, is_dir: bool) -
     pathspec's regexes also match whatever lies under a matching directory (the match then ends at
     that directory's "/"); the walk has already decided those by pruning or entering the directory,
     and git never lets such a parent match decide for the entry. ``abc/**`` matches only what is
-    inside abc, ``abc/**/`` only directories inside abc.
+    inside abc, ``abc/**/`` only directories inside abc: one of the entry's parent directories must
+    match ``abc`` (asked of the parent path, as a greedy ``**/`` in ``abc`` could swallow the entry).
     """
-    if regex.pattern.startswith("^"):
-        m = regex.match(path)
-    elif regex.pattern == ".":  # "**" or "/**": everything
+    if regex.pattern == ".":  # "**" or "/**": everything
         return True
-    else:  # an unanchored name pattern: tried on the entry's own name
+    if not regex.pattern.startswith("^"):  # "**/", "*/": every directory, tried on the entry's own name
         m = regex.search(path, path.rfind("/", 0, len(path) - 1) + 1)
-    if m is None:
+        return m is not None and m.end() == len(path)
+    if kind == "entry":
+        return regex.fullmatch(path) is not None
+    if kind == "inside-dirs" and not is_dir:
         return False
-    if kind == "inside":
-        return m.end() < len(path)
-    if kind == "inside-dirs":
-        return is_dir and m.end() < len(path)
-    return m.end() == len(path)
+    parent = path[: path.rfind("/", 0, len(path) - 1) + 1]
+    return bool(parent) and regex.match(parent) is not None
 
 
 @dataclass
@@ -291,24 +296,48 @@ def _ancestor_ignores(root: Path, walk: _Walk) -> list[_Ignore]:
             pass
     sources = [(repo / ".git" / "info" / "exclude", repo)]
     sources += [(directory / ".gitignore", directory) for directory in reversed(chain[1:])]  # outermost first
-    out: list[_Ignore] = []
+    found: list[tuple[pathspec.PathSpec, str]] = []
     for path, base in sources:
         walk.ignore_files[str(path)] = walk_cache.stat_key(str(path))
         if not path.is_file():
             continue
         spec = _read_ignore_file(path, walk if path.name == ".gitignore" else None)
-        if spec is None:
-            continue
-        prefix = _prefix(base, root)
-        # The root was asked for by name: a pattern that ignores it (or a directory above it) does not
-        # hide the whole tree, as git's own walk never tests the directories it starts from.
+        if spec is not None:
+            found.append((spec, _prefix(base, root)))
+    if not _root_ignored(found):
+        return [_Ignore(spec, prefix=prefix) for spec, prefix in found]
+    # The root was asked for by name: a pattern that ignores it (or a directory above it) does not
+    # hide the whole tree, although git lists nothing under an ignored directory.
+    import pathspec
+
+    out: list[_Ignore] = []
+    for spec, prefix in found:
         above = [prefix[: i + 1] for i, ch in enumerate(prefix) if ch == "/"]
         kept = [p for p in spec.patterns if not (p.include and any(p.match_file(d) is not None for d in above))]
         if kept:
-            import pathspec
-
             out.append(_Ignore(pathspec.GitIgnoreSpec(kept), prefix=prefix))
     return out
+
+
+def _root_ignored(found: list[tuple[pathspec.PathSpec, str]]) -> bool:
+    """Whether git ignores the root or a directory between it and the repository root, going down
+    from the repository root as git's walk does (``found``: ignore files outermost first, each with
+    the root's path relative to its directory)."""
+    ignores = [_Ignore(spec) for spec, _ in found]
+    prefixes = [prefix for _, prefix in found]
+    depth = max((prefix.count("/") for prefix in prefixes), default=0)
+    for level in range(depth):  # from the outermost directory below the repository root down to the root
+        steps_up = depth - level - 1
+        for ignore, prefix in zip(reversed(ignores), reversed(prefixes)):  # the deepest decides first
+            parts = prefix.split("/")[:-1]
+            if len(parts) <= steps_up:  # that ignore file lies at or below this directory
+                continue
+            verdict = ignore.decide("/".join(parts[: len(parts) - steps_up]) + "/", True)
+            if verdict is not None:
+                if verdict:
+                    return True
+                break
+    return False
 
 
 def _prefix(base: Path, root: Path) -> str:
