@@ -12,10 +12,14 @@ Debian package a build needs and the conda-forge package that brings it, where e
 
 On macOS, where a wheel built on the laptop has the same `macosx_*` tag as one from an index, the
 Mach-O load commands of every extension module are read (headers only): a library linked by an
-absolute path outside the system's (`/usr/lib`, `/System`), i.e. from Homebrew or MacPorts, or an
-`@rpath` library that no installed distribution ships, is reported with the Linux package the
-workers' build would need (`libpq.5.dylib` is `libpq.so.5`, from `libpq-dev`). Delocated index
-wheels link only the system's libraries and their own `.dylibs/`, so they stay silent.
+absolute path outside the system's (`/usr/lib`, `/System`), i.e. from Homebrew (`/opt/homebrew`,
+`/usr/local`) or MacPorts (`/opt/local`), or an `@rpath`/`@loader_path` library that no installed
+distribution ships, is reported with the Linux package the workers' build would need
+(`libpq.5.dylib` is `libpq.so.5`, from `libpq-dev`). Every slice of a universal binary is read.
+Delocated index wheels link only the system's libraries and their own `.dylibs/`, so they stay
+silent. A library linked by absolute path is loaded from that path, so another distribution that
+ships a file of the same name (`psycopg2-binary`'s `libpq.5.dylib`) does not bring it; a path inside
+a conda environment's prefix is conda's.
 
 Wheels from an index are not read on Linux: auditwheel already made them self-contained. A `pip
 inspect` report lists no files, so this rule is skipped for snapshots.
@@ -56,7 +60,7 @@ from envlint.registry import rule
 @rule(code="SYS001", name="system-library", severity=Severity.ERROR,
       summary="A locally built extension needs a shared library that package sync does not ship")
 def check(environment: Environment, native_links: NativeLinks) -> Iterator[Finding]:
-    missing: dict[tuple[str, str], list[str]] = {}
+    missing: dict[tuple[str, str, str], list[str]] = {}
     for native in native_links.files:
         if native.format == "mach-o":
             unshipped = native_links.unshipped_macho(native)
@@ -65,15 +69,15 @@ def check(environment: Environment, native_links: NativeLinks) -> Iterator[Findi
         else:
             unshipped = []
         for soname in unshipped:
-            users = missing.setdefault((native.distribution, soname), [])
+            users = missing.setdefault((native.distribution, soname, native.format), [])
             if native.record_path not in users:
                 users.append(native.record_path)
-    for (name, soname), users in sorted(missing.items()):
+    for (name, soname, fmt), users in sorted(missing.items()):
         dist = environment.get(name)
         if dist is None:
             continue
         shown = ", ".join(sorted(users)[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
-        if "/" in soname:  # a Mach-O library, named by its path
+        if fmt == "mach-o":  # a library named by its path (or an @rpath/@loader_path one)
             library = soname.rsplit("/", 1)[-1]
             yield Finding(
                 message=(f"{dist.name} {dist.version} was built on this machine against {library} from "

@@ -93,6 +93,8 @@ class NativeLinks:
     """File names in a conda environment's ``lib/`` (conda packages that package sync mirrors)."""
     read: bool = True
     """False when the environment has no files to read (a pip inspect report)."""
+    conda_prefixes: tuple[str, ...] = ()
+    """A conda environment's prefix (as given and resolved): Mach-O libraries linked by a path in it are conda's."""
 
     def of(self, distribution: str) -> tuple[NativeFile, ...]:
         return tuple(f for f in self.files if f.distribution == distribution)
@@ -112,14 +114,21 @@ class NativeLinks:
 
     def unshipped_macho(self, native: NativeFile) -> list[str]:
         """Libraries a Mach-O file links that neither macOS nor the environment brings: an absolute path
-        outside the system's (Homebrew, MacPorts), or an ``@rpath``/``@loader_path`` name that no
-        installed distribution ships (delocated wheels ship theirs in ``.dylibs/``)."""
+        outside the system's (Homebrew, MacPorts) and outside a conda environment's prefix, or an
+        ``@rpath``/``@loader_path``/``@executable_path`` name that no installed distribution ships
+        (delocated wheels ship theirs in ``.dylibs/``). An absolute path is loaded from that path, so
+        another distribution shipping a file of the same name does not bring it."""
         from envlint.facts.macho import is_system
 
         out = []
         for library in native.needed:
-            name = library.rsplit("/", 1)[-1]
-            if is_system(library) or self.shipped_by.get(name) or name in self.environment_libraries:
+            if is_system(library):
+                continue
+            if library.startswith("@"):
+                name = library.rsplit("/", 1)[-1]
+                if self.shipped_by.get(name) or name in self.environment_libraries:
+                    continue
+            elif any(library.startswith(prefix.rstrip("/") + "/") for prefix in self.conda_prefixes):
                 continue
             out.append(library)
         return out
@@ -300,6 +309,17 @@ def _conda_libraries(environment: Environment) -> frozenset[str]:
         return frozenset()
 
 
+def _conda_prefixes(environment: Environment) -> tuple[str, ...]:
+    if environment.location.kind != "conda":
+        return ()
+    given = str(environment.location.path)
+    try:
+        resolved = str(environment.location.path.resolve())
+    except OSError:
+        return (given,)
+    return (given,) if resolved == given else (given, resolved)
+
+
 def read_links(environment: Environment, target: Target, problems: Problems) -> NativeLinks:
     files: list[NativeFile] = []
     for dist in environment.distributions:
@@ -312,7 +332,8 @@ def read_links(environment: Environment, target: Target, problems: Problems) -> 
     wanted = {soname.rsplit("/", 1)[-1] for f in files for soname in f.needed}  # Mach-O names are paths
     return NativeLinks(files=tuple(files), policy=policy_for(target.manylinux_glibc),
                        shipped_by=_shipped_by(environment, wanted),
-                       environment_libraries=_conda_libraries(environment))
+                       environment_libraries=_conda_libraries(environment),
+                       conda_prefixes=_conda_prefixes(environment))
 
 
 def build(ctx: Context) -> NativeLinks:
