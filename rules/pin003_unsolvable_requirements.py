@@ -13,8 +13,9 @@ includes (`-r`; `-c` constraints restrict only the installs that include them) a
 installs the project itself (`-e .`, `-e .[dev]`), the project's dependencies with those extras;
 the project's own dependencies (`pip install .`); each extra with them (`pip install .[dev]`; an
 extra that names the project itself, `all = ["app[a,b]"]`, stands for those extras), from
-pyproject.toml, setup.cfg or setup.py; each dependency group with them (`uv sync --group test`,
-`{include-group = ...}` followed); and the `pip:` section of `environment.yml`. Alternatives are
+pyproject.toml, setup.cfg or setup.py (setuptools' `"dev:python_version<'3.9'"` keys keep their
+marker); each dependency group with them (`uv sync --group test`, `{include-group = ...}`
+followed); and the `pip:` section of `environment.yml`. Alternatives are
 never mixed: files such as `requirements-min.txt` with the oldest supported pins, and extras and
 groups, which are resolved one at a time (`pip install .[a,b]` is not checked: two extras that pin
 different versions on purpose are common, and are not reported). An extra's or group's install

@@ -249,3 +249,17 @@ def test_an_undecided_extra_is_named_in_skipped(tmp_path: Path, index: IndexServ
     [reason] = [s["reason"] for s in report["skipped"] if s["what"] == "resolver: PIN003"]
     assert "pyproject.toml [project.optional-dependencies] dist" in reason
     assert "pyproject.toml [dependency-groups] test" in reason
+
+
+def test_setup_py_conditional_extra_keys_keep_their_marker(tmp_path: Path, index: IndexServer) -> None:
+    """setuptools' `"name:marker"` keys: the marker decides, and an empty name is a main dependency."""
+    setup = ('from setuptools import setup\nsetup(name="app", version="1", install_requires=["dask==2022.1.0"],\n'
+             '      extras_require={"legacy:python_version<\'3.8\'": ["distributed==2022.05.1"],\n'
+             '                      ":python_version<\'3.8\'": ["distributed==2022.05.1"],\n'
+             '                      "dist:python_version>=\'3.8\'": ["distributed>=2022.5"]})\n')
+    with index:
+        code, report = lint(tmp_path, {"setup.py": setup}, index.url)
+    [diag] = find(report, "PIN003")  # only the extra whose marker holds on CPython 3.11
+    assert code == 1 and report["skipped"] == []
+    assert "distributed>=2022.5 (setup.py:5)" in diag["message"]
+    assert "dask==2022.1.0 (setup.py:2)" in diag["message"]

@@ -17,7 +17,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from envlint.diagnostics import Problems
 from envlint.facts import environment_yml, index_config, local_packages, package_source, requirements_file
-from envlint.facts.project_model import DeclaredRequirement, IndexSetting, Position, Project
+from envlint.facts.project_model import DeclaredRequirement, IndexSetting, Position, Project, setuptools_extra
 from envlint.facts.setup_py import DYNAMIC, SetupPy
 from envlint.facts.source_text import not_a_file, read_text
 from envlint.index.endpoint import cache_dir_of, pypi_endpoint, same_index
@@ -144,9 +144,9 @@ def setup_py_requirements(sp: SetupPy) -> list[DeclaredRequirement]:
                 req: Requirement | None = Requirement(value)
             except InvalidRequirement:
                 req = None
-            out.append(DeclaredRequirement(raw=value, requirement=req, where=where,
-                                           source="optional" if extra_name is not None else "setup.py",
-                                           url=req.url if req is not None else None, group=extra_name))
+            decl = DeclaredRequirement(raw=value, requirement=req, where=where, source="setup.py",
+                                       url=req.url if req is not None else None)
+            out.append(decl if extra_name is None else setuptools_extra(decl, extra_name, "setup.py"))
     return out
 
 

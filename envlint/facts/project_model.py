@@ -6,7 +6,7 @@ the shapes without pulling in libcst or the tree walk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,6 +51,28 @@ class DeclaredRequirement:
         from packaging.utils import canonicalize_name
 
         return canonicalize_name(self.requirement.name) if self.requirement else None
+
+
+def setuptools_extra(decl: DeclaredRequirement, key: str, main_source: str) -> DeclaredRequirement:
+    """A declaration of setuptools' ``extras_require`` under ``key``: the extra ``name``, or
+    ``name:marker`` (setuptools' conditional form: the marker applies to the extra's requirements; an
+    empty name, ``":python_version<'3.8'"``, makes them main dependencies of ``main_source``)."""
+    import copy
+
+    from packaging.markers import InvalidMarker, Marker
+
+    name, sep, marker = key.partition(":")
+    name, marker = name.strip(), marker.strip()
+    req = decl.requirement
+    if sep and marker and req is not None:
+        try:
+            combined = Marker(f"({req.marker}) and ({marker})" if req.marker else marker)
+        except InvalidMarker:
+            combined = None  # setuptools refuses it; the requirement stays unconditional
+        if combined is not None:
+            req = copy.copy(req)
+            req.marker = combined
+    return replace(decl, requirement=req, source="optional" if name else main_source, group=name or None)
 
 
 @dataclass(frozen=True)

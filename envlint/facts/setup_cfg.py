@@ -6,7 +6,6 @@ at ``,`` (``;`` for requirement lists, whose markers may hold commas).
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from envlint.diagnostics import Problems
 from envlint.facts import ini_doc
-from envlint.facts.project_model import BuildProblem, DeclaredRequirement, Position
+from envlint.facts.project_model import BuildProblem, DeclaredRequirement, Position, setuptools_extra
 from envlint.facts.setup_py import FindPackages
 from envlint.facts.source_text import read_text
 
@@ -85,7 +84,7 @@ def load(path: Path, problems: Problems) -> SetupCfg | None:
         if value is not None:
             target += _requirements(path, value, "setup.cfg", result.problems)
     for extra in parsed.section("options.extras_require"):  # alternatives, not main dependencies
-        result.requirements += [dataclasses.replace(d, source="optional", group=extra.key)
+        result.requirements += [setuptools_extra(d, extra.key, "setup.cfg")
                                 for d in _requirements(path, extra, "setup.cfg", result.problems)]
     packages = parsed.get("options", "packages")
     if packages is not None:
