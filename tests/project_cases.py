@@ -7,6 +7,7 @@ The machine running the tests has its own pip configuration (``~/.config/pip/pip
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 from support import clean_environ, run_json
@@ -81,3 +82,49 @@ def pip_install_sources(venv: Path, *args: str | Path, base: Path) -> None:
     proc = subprocess.run(cmd, capture_output=True, text=True,
                           env=clean_environ(PYTHONPATH=str(setuptools_shim(base))))
     assert proc.returncode == 0, proc.stderr
+
+
+#: What pip prints when no package index answers (as opposed to a pin that names no release).
+_UNREACHABLE = ("(from versions: none)", "NewConnectionError", "Max retries exceeded", "ProxyError",
+                "Temporary failure in name resolution", "Name or service not known", "Network is unreachable",
+                "ConnectTimeout", "ReadTimeout", "SSLError")
+
+
+def fetch_backend(out: Path, backend: str) -> Path:
+    """Download the build backend ``backend`` (the requirement a fixture pins, ``uv_build==0.13.6``) into
+    ``out``; returns ``out``. When no package index answers, the test is skipped with pip's words, never
+    failed; a pin that names no release fails it."""
+    import sys
+
+    fetched = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(out), backend],
+                             env=clean_environ(PIP_RETRIES="1", PIP_DEFAULT_TIMEOUT="20"),
+                             capture_output=True, text=True, timeout=300)
+    if fetched.returncode != 0:
+        said = fetched.stderr.strip()
+        why = [line.strip() for line in said.splitlines() if any(sign in line for sign in _UNREACHABLE)]
+        if why:
+            import pytest
+
+            pytest.skip(f"cannot fetch {backend} from the package index: {why[0][:300]}")
+        raise AssertionError(f"pip could not fetch {backend}:\n{said[-2000:]}")
+    return out
+
+
+def pip_wheel(project: Path, out: Path, backend: str) -> subprocess.CompletedProcess[str]:
+    """``pip wheel --no-deps`` of ``project`` into ``out/wheel`` with the real build backend ``backend``
+    (fetched first, see fetch_backend)."""
+    import sys
+
+    found_at = fetch_backend(out / "backend", backend)
+    return subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "--find-links", str(found_at),
+                           "-w", str(out / "wheel"), str(project)],
+                          env=clean_environ(), capture_output=True, text=True, timeout=300)
+
+
+def build_with_backend(project: Path, out: Path, backend: str) -> Path:
+    """Build ``project``'s wheel with the real build backend ``backend``; returns the wheel. Skipped when no
+    package index answers; a build that fails fails the test."""
+    built = pip_wheel(project, out, backend)
+    assert built.returncode == 0, built.stderr[-2000:]
+    (wheel,) = (out / "wheel").glob("*.whl")
+    return wheel

@@ -6,15 +6,10 @@ compares it with the prediction; it is skipped, never failed, when the index can
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from project_cases import environ, found, lint, messages
-from support import clean_environ
+from project_cases import build_with_backend, environ, found, lint, messages
 
 BUILD_SYSTEM = '[build-system]\nrequires = ["pdm-backend>=2.4,<3"]\nbuild-backend = "pdm.backend"\n'
 READS_NEXT_TO_CODE = 'from pathlib import Path\n\nRATES = (Path(__file__).parent / "rates.csv").read_text()\n'
@@ -66,12 +61,7 @@ def test_the_prediction_matches_a_real_build(tmp_path: Path) -> None:
     project = _project(tmp_path / "p", {"src/sales/__init__.py": READS_NEXT_TO_CODE, "src/sales/rates.csv": "a\n",
                                          "src/sales/io/__init__.py": "", "src/sales/io/csv.py": "X = 1\n",
                                          "src/helpers.py": "Y = 2\n", "tests/test_x.py": "import sales\n"})
-    out = tmp_path / "wheels"
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(project)],
-                           env=clean_environ(), capture_output=True, text=True, timeout=300)
-    if built.returncode != 0:
-        pytest.skip(f"could not build with pdm-backend from the index: {built.stderr.strip()[-300:]}")
-    (wheel,) = out.glob("*.whl")
+    wheel = build_with_backend(project, tmp_path / "build", "pdm-backend>=2.4,<3")
     shipped = {n for n in zipfile.ZipFile(wheel).namelist() if ".dist-info/" not in n and not n.endswith("/")}
     plan = predict(load(project, Problems())).plan
     assert plan is not None

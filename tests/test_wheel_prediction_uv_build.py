@@ -6,15 +6,10 @@ compares it with the prediction; it is skipped, never failed, when the index can
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from project_cases import environ, found, lint, messages
-from support import clean_environ
+from project_cases import build_with_backend, environ, found, lint, messages
 
 BUILD_SYSTEM = '[build-system]\nrequires = ["uv_build>=0.9,<0.10"]\nbuild-backend = "uv_build"\n'
 
@@ -85,12 +80,7 @@ def test_the_prediction_matches_a_real_build(tmp_path: Path) -> None:
                                          "src/sales_report/sub/__init__.py": "",
                                          "src/sales_report/sub/models.py": "X = 1\n",
                                          "src/helpers.py": "Y = 2\n", "scripts/tool.py": "Z = 3\n"})
-    out = tmp_path / "wheels"
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(project)],
-                           env=clean_environ(), capture_output=True, text=True, timeout=300)
-    if built.returncode != 0:
-        pytest.skip(f"could not build with uv_build from the index: {built.stderr.strip()[-300:]}")
-    (wheel,) = out.glob("*.whl")
+    wheel = build_with_backend(project, tmp_path / "build", "uv_build>=0.9,<0.10")
     shipped = {n for n in zipfile.ZipFile(wheel).namelist() if ".dist-info/" not in n and not n.endswith("/")}
     plan = predict(load(project, Problems())).plan
     assert plan is not None
