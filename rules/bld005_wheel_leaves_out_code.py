@@ -13,7 +13,8 @@ It reports code of the source tree that the wheel leaves out:
   (or `find_packages(include=["pkg"])`) matches `pkg` only, not `pkg.sub`;
 - a top-level package or module outside the shipped packages that shipped code imports;
 - a wheel that would contain no Python code at all (for example `find_packages()` searching the
-  project root while the code is in `src/`).
+  project root while the code is in `src/`, or pdm-backend looking only in an `src/` directory that
+  holds no package while the code is at the project root).
 
 It stays silent when the selection is computed at build time (it cannot know).
 
@@ -31,7 +32,10 @@ setup(name="crick", packages=["crick"])   # crick/stats/__init__.py exists
 ## How to fix
 List every package (`packages=find_packages()` or `[tool.setuptools.packages.find]`), match the
 subpackages in `include` (`include = ["pkg*"]`), add the missing `__init__.py`, point the search at
-`src/` (`package_dir={"": "src"}`), or move the module into a shipped package.
+`src/` (`package_dir={"": "src"}`), or move the module into a shipped package. The help of each
+finding names the setting of the project's backend: `[tool.hatch.build.targets.wheel] packages`,
+`[tool.poetry] packages`, `[tool.uv.build-backend] module-name` (uv_build ships module directories,
+not single-file modules), `[tool.pdm.build] includes` or `package-dir`.
 """
 
 from __future__ import annotations

@@ -2,22 +2,20 @@
 
 uv_build: module-name (string, list, dotted), module-root, namespace, wheel-exclude, source-exclude
 and the default excludes. pdm-backend: package-dir, includes, excludes and source-includes, with its
-precedence between includes and excludes. The last tests build each fixture with the real backend
-(pip fetches the pinned version from the package index) and compare the wheel with the prediction;
-they are skipped, never failed, when the index cannot be reached.
+precedence between includes and excludes. The help of BLD005 names the backend's own setting. The
+last tests build each fixture with the real backend (pip fetches the pinned version from the package
+index) and compare the wheel with the prediction, and check that the projects envlint reports as
+BLD002 do fail to build; they are skipped, never failed, when the index cannot be reached.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from project_cases import environ, found, lint, messages
-from support import clean_environ
+from project_cases import build_with_backend, environ, found, lint, messages, pip_wheel
 
 UV_BUILD = "uv_build==0.13.6"
 PDM_BACKEND = "pdm-backend==2.5.0"
@@ -143,6 +141,34 @@ def test_pdm_includes_without_the_imported_module(tmp_path: Path) -> None:
     assert found(report, "BLD005") and "helpers.py" in messages(report, "BLD005")[0]
 
 
+def test_pdm_src_directory_hides_packages_at_the_root(tmp_path: Path) -> None:
+    """src/ exists (documentation, say), so pdm-backend looks for packages there only: the wheel has no code."""
+    files = {"src/README.md": "docs\n", "sales/__init__.py": READS, "sales/rates.csv": "a\n"}
+    report = _lint(_project(tmp_path / "p", "pdm", files), tmp_path)
+    (diagnostic,) = [d for d in report["diagnostics"] if d["code"] == "BLD005"]
+    assert "no Python code" in diagnostic["message"] and "src/" in diagnostic["message"]
+    assert 'package-dir = ""' in diagnostic["help"]
+    report = _lint(_project(tmp_path / "q", "pdm", files, '\n[tool.pdm.build]\npackage-dir = ""\n'), tmp_path)
+    assert report["diagnostics"] == []
+
+
+def test_fix_is_spelled_in_the_backends_settings(tmp_path: Path) -> None:
+    # pdm-backend's default ships the packages and not the modules next to them
+    project = _project(tmp_path / "p", "pdm", {"sales/__init__.py": "import helpers\n", "helpers.py": ""})
+    (diagnostic,) = [d for d in _lint(project, tmp_path)["diagnostics"] if d["code"] == "BLD005"]
+    assert 'includes = ["sales", "helpers.py"]' in diagnostic["help"]
+    # uv_build ships module directories only: a single-file module has to move inside
+    project = _project(tmp_path / "q", "uv", {"src/sales_report/__init__.py": "import helpers\n",
+                                               "src/helpers.py": ""})
+    (diagnostic,) = [d for d in _lint(project, tmp_path)["diagnostics"] if d["code"] == "BLD005"]
+    assert "move it inside the shipped module" in diagnostic["help"]
+    # a package next to the module can join module-name
+    project = _project(tmp_path / "r", "uv", {"src/sales_report/__init__.py": "import helpers\n",
+                                               "src/helpers/__init__.py": ""})
+    (diagnostic,) = [d for d in _lint(project, tmp_path)["diagnostics"] if d["code"] == "BLD005"]
+    assert "'helpers' to [tool.uv.build-backend] module-name" in diagnostic["help"]
+
+
 # -- against real builds -------------------------------------------------------------------------------
 REAL = {
     "uv-default-excludes": ("uv", {"src/sales_report/__init__.py": READS, "src/sales_report/rates.csv": "a\n",
@@ -156,12 +182,33 @@ REAL = {
     "uv-namespace": ("uv", {"lib/acme/sales/__init__.py": READS, "lib/acme/sales/rates.csv": "a\n",
                             "lib/acme/other/__init__.py": ""},
                      '\n[tool.uv.build-backend]\nmodule-name = "acme.sales"\nmodule-root = "lib"\n'),
+    "uv-hidden-files-and-anchored-excludes": ("uv", {
+        "src/sales_report/__init__.py": READS, "src/sales_report/rates.csv": "a\n", "src/sales_report/.keep": "",
+        "src/sales_report/.cache/x.json": "{}", "src/sales_report/node_modules/y.js": "",
+        "src/sales_report/old.pyo": "", "src/sales_report/data/a.csv": "", "src/sales_report/data/b.json": "{}",
+        "src/sales_report/io/data/c.csv": ""},
+        '\n[tool.uv.build-backend]\nwheel-exclude = ["/src/sales_report/rates.csv", "data/*.csv"]\n'),
+    "uv-stubs": ("uv", {"src/sales_report-stubs/__init__.pyi": "", "src/sales_report-stubs/io.pyi": ""},
+                 '\n[tool.uv.build-backend]\nmodule-name = "sales_report-stubs"\n'),
+    "uv-namespace-true": ("uv", {"src/sales_report/io/__init__.py": "", "src/sales_report/cli.py": "",
+                                 "src/sales_report/rates.csv": "a\n"}, "\n[tool.uv.build-backend]\nnamespace = true\n"),
     "pdm-default": ("pdm", {"src/sales/__init__.py": READS, "src/sales/rates.csv": "a\n",
                             "src/sales/io/__init__.py": "", "src/sales/io/csv.py": "", "src/helpers.py": "",
                             "tests/__init__.py": "", "tests/test_x.py": ""}, ""),
     "pdm-package-dir": ("pdm", {"lib/sales/__init__.py": READS, "lib/sales/rates.csv": "a\n", "lib/tool.py": "",
                                 "lib/reports/__init__.py": "", "sales_cli.py": ""},
                         '\n[tool.pdm.build]\npackage-dir = "lib"\n'),
+    "pdm-flat-packages-leave-modules-out": ("pdm", {"sales/__init__.py": "import helpers\n", "sales/rates.csv": "",
+                                                    "helpers.py": "", "tests/test_sales.py": ""}, ""),
+    "pdm-hidden-files-and-nested-tests": ("pdm", {
+        "src/sales/__init__.py": "", "src/sales/.keep": "", "src/sales/.cache/x.json": "{}",
+        "src/sales/__pycache__/notes.txt": "", "src/sales/tests/test_io.py": "", "src/sales/build/gen.py": ""}, ""),
+    "pdm-excludes-dir-and-glob": ("pdm", {
+        "src/sales/__init__.py": "", "src/sales/fixtures/a.json": "{}", "src/sales/fixtures/b.py": "",
+        "src/sales/test_a.py": "", "src/sales/io/test_b.py": "", "src/sales/io/c.py": ""},
+        '\n[tool.pdm.build]\nexcludes = ["src/sales/fixtures", "**/test_*.py"]\n'),
+    "pdm-includes-root-modules": ("pdm", {"sales.py": "", "helpers.py": "", "tools/t.py": "", "pkg/__init__.py": ""},
+                                  '\n[tool.pdm.build]\nincludes = ["*.py"]\n'),
     "pdm-flat-modules": ("pdm", {"sales.py": "", "helpers.py": "", "setup_notes.txt": ""}, ""),
     "pdm-includes-excludes": ("pdm", {"src/sales/__init__.py": READS, "src/sales/rates.csv": "a\n",
                                       "src/sales/big.csv": "b\n", "src/sales/fixtures/f.json": "{}",
@@ -175,7 +222,7 @@ def _predicted(project: Path) -> set[str]:
     """Wheel paths of the files the prediction ships: package contents and top-level modules."""
     from envlint.diagnostics import Problems
     from envlint.facts.package_source import load
-    from envlint.facts.wheel_contents import predict, walk_files
+    from envlint.facts.wheel_contents import predict
 
     prediction = predict(load(project, Problems()))
     plan = prediction.plan
@@ -184,7 +231,7 @@ def _predicted(project: Path) -> set[str]:
     for name, directory in plan.packages.items():
         if any(name.startswith(f"{other}.") for other in plan.packages):
             continue  # inside a shipped package: walked with it
-        for file in walk_files(directory) + sorted(directory.rglob("__pycache__/*")):
+        for file in sorted(directory.rglob("*")):  # hidden files and caches too: the backends see them
             if file.is_file() and plan.includes(file):
                 out.add(f"{name.replace('.', '/')}/{file.relative_to(directory).as_posix()}")
     return out
@@ -194,17 +241,27 @@ def _predicted(project: Path) -> set[str]:
 def test_the_prediction_matches_a_real_build(tmp_path: Path, case: str) -> None:
     backend, files, config = REAL[case]
     project = _project(tmp_path / "p", backend, files, config)
-    out = tmp_path / "wheels"
-    requirement = UV_BUILD if backend == "uv" else PDM_BACKEND
-    fetched = subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(tmp_path / "dl"),
-                              requirement], env=clean_environ(), capture_output=True, text=True, timeout=300)
-    if fetched.returncode != 0:
-        pytest.skip(f"cannot fetch {requirement} from the package index: {fetched.stderr.strip()[-300:]}")
-    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(project)],
-                           env=clean_environ(), capture_output=True, text=True, timeout=300)
-    assert built.returncode == 0, built.stderr[-2000:]
-    (wheel,) = out.glob("*.whl")
+    wheel = build_with_backend(project, tmp_path / "build", UV_BUILD if backend == "uv" else PDM_BACKEND)
     shipped = {n for n in zipfile.ZipFile(wheel).namelist()
                if ".dist-info/" not in n and ".data/" not in n and not n.endswith("/")}
     assert _predicted(project) == shipped
     assert shipped  # the comparison is about something
+
+
+@pytest.mark.parametrize("case", ["missing", "namespace-parent-with-init"])
+def test_uv_build_refuses_what_envlint_reports(tmp_path: Path, case: str) -> None:
+    """BLD002's prediction against the real backend: envlint reports it, and the build does fail."""
+    from envlint.diagnostics import Problems
+    from envlint.facts.package_source import load
+    from envlint.facts.wheel_contents import predict
+
+    if case == "missing":
+        project = _project(tmp_path / "p", "uv", {"sales_report/__init__.py": ""})  # at the root, not in src/
+        said = "Expected a Python module at: src/sales_report/__init__.py"
+    else:
+        project = _project(tmp_path / "p", "uv", {"src/acme/__init__.py": "", "src/acme/sales/__init__.py": ""},
+                           '\n[tool.uv.build-backend]\nmodule-name = "acme.sales"\n')
+        said = "is not allowed in parent directory: src/acme"
+    assert predict(load(project, Problems())).problems
+    built = pip_wheel(project, tmp_path / "build", UV_BUILD)
+    assert built.returncode != 0 and said in built.stderr

@@ -748,8 +748,8 @@ def _uv_build(source: PackageSource) -> Prediction:  # noqa: C901 - one check pe
             _add_tree(plan, name, directory)
             continue
         return Prediction(None, [BuildProblem(
-            f"uv_build expects the module {name} at {_rel(directory, root)}/{init} and finds none, so the build stops",
-            where, fix)])
+            f"uv_build expects the module {name} at {_rel(directory, root)}/{init} and finds none, so the build stops "
+            f"(\"Expected a Python module at: {_rel(directory, root)}/{init}\")", where, fix)])
     plan.ignored = _uv_excluded(excludes, [plan.packages[n] for n in names], root)
     return Prediction(plan)
 
@@ -925,11 +925,14 @@ def gaps(source: PackageSource, plan: WheelPlan) -> list[BuildProblem]:
                     any(_within(p, root / "src") for p in candidates.values()):
                 src_hint = (" (the code is in src/, but the search starts at the project root: use "
                             "find_packages(where=\"src\") with package_dir={\"\": \"src\"})")
+            if plan.backend == "pdm-backend" and plan.how.endswith("in src/") and \
+                    not any(_within(p, root / "src") for p in candidates.values()):
+                src_hint = (" (pdm-backend looks for packages in src/ because that directory exists, and the "
+                            "code is outside it)")
             out.append(BuildProblem(
                 f"the wheel would contain no Python code: {plan.how} selects nothing, but the tree has {shown}"
                 f"{src_hint}", plan.where,
-                "list the package (packages=[...] / [tool.setuptools] packages) or point the search at the "
-                "directory that holds it"))
+                _select_fix(plan, min(candidates.values(), key=lambda p: (not p.is_dir(), p)), bool(src_hint))))
         return out
     if unshipped:
         users = _importers(plan, set(unshipped))
@@ -941,9 +944,54 @@ def gaps(source: PackageSource, plan: WheelPlan) -> list[BuildProblem]:
             out.append(BuildProblem(
                 f"{rel} is imported by {_rel(user, root)}:{line} (`import {name}`), but {plan.how} leaves it out "
                 f"of the wheel, so the import fails on the workers",
-                plan.where,
-                f"ship it too (add {name!r} to the packages or modules), or move it inside a shipped package"))
+                plan.where, _ship_fix(plan, name, rel)))
     return out
+
+
+def _select_fix(plan: WheelPlan, code: Path, src_hint: bool) -> str:
+    """How to make the backend select the code at ``code``, in the backend's own settings."""
+    rel = _rel(code, plan.root) + ("/" if code.is_dir() else "")
+    if plan.backend == "pdm-backend":
+        if src_hint:
+            return (f"set [tool.pdm.build] package-dir = \"\" (the code is at the project root), or move {rel} "
+                    "into src/")
+        return (f"list the code: [tool.pdm.build] includes = [\"{rel}\"], or point package-dir at the directory "
+                "that holds it")
+    if plan.backend == "hatchling":
+        return f"list the package: [tool.hatch.build.targets.wheel] packages = [\"{rel.rstrip('/')}\"]"
+    if plan.backend == "poetry":
+        return f"list the package: [tool.poetry] packages = [{{ include = \"{code.name}\" }}]"
+    if plan.backend == "uv_build":
+        return "name the module: [tool.uv.build-backend] module-name = \"<import name>\" (and module-root)"
+    return ("list the package (packages=[...] / [tool.setuptools] packages) or point the search at the "
+            "directory that holds it")
+
+
+def _ship_fix(plan: WheelPlan, name: str, rel: str) -> str:
+    """How to ship the top-level package or module ``name`` (at ``rel``) too, in the backend's own settings."""
+    inside = "or move it inside a shipped package"
+    path = rel.rstrip("/")
+    if plan.backend == "pdm-backend":
+        if plan.how.startswith("[tool.pdm.build] includes"):
+            return f"add \"{path}\" to [tool.pdm.build] includes, {inside}"
+        shipped = sorted({_rel(d, plan.root) for n, d in plan.packages.items() if "." not in n} |
+                         {_rel(f, plan.root) for f in plan.modules.values()})
+        listed = ", ".join(f'"{x}"' for x in [*shipped, path])
+        return f"list it with the shipped code: [tool.pdm.build] includes = [{listed}], {inside}"
+    if plan.backend == "hatchling":
+        return f"add \"{path}\" to [tool.hatch.build.targets.wheel] packages, {inside}"
+    if plan.backend == "poetry":
+        parent = Path(path).parent.as_posix()
+        origin = f", from = \"{parent}\"" if parent != "." else ""
+        return f"add {{ include = \"{Path(path).name}\"{origin} }} to [tool.poetry] packages, {inside}"
+    if plan.backend == "uv_build":
+        if rel.endswith("/"):
+            return (f"add {name!r} to [tool.uv.build-backend] module-name (a list; it must sit in the same "
+                    f"module-root), {inside}")
+        return "move it inside the shipped module (uv_build ships module directories, not single-file modules)"
+    if plan.backend == "flit":
+        return "move it inside the shipped package (flit ships the one module named like the project)"
+    return f"ship it too (add {name!r} to the packages or modules), {inside}"
 
 
 def _missing_subpackages(plan: WheelPlan) -> list[BuildProblem]:
