@@ -43,6 +43,7 @@ from packaging.utils import canonicalize_name
 from envlint.diagnostics import Finding, Severity
 from envlint.facts.elf import NativeLinks, binary_wheel_for, library_hint
 from envlint.facts.environment import Environment
+from envlint.facts.macho import linux_soname
 from envlint.facts.target import Target
 from envlint.index.installed import describe_target, index_installed
 from envlint.index.models import NO_COMPATIBLE_FILE, SDIST_ONLY, ProjectInfo
@@ -53,11 +54,13 @@ if TYPE_CHECKING:
 
 
 def external_libraries(native_links: NativeLinks, name: str) -> list[str]:
-    """Sonames the locally built copy of ``name`` links that nothing on the workers provides."""
+    """Sonames the locally built copy of ``name`` links that nothing on the workers provides (a Mac build's
+    Homebrew ``libpq.5.dylib`` by its Linux name, ``libpq.so.5``; the system's own libraries are not)."""
     out: list[str] = []
     for f in native_links.of(name):
-        for soname in f.needed:
-            if native_links.provider(name, soname) is None and soname not in out:
+        for library in native_links.unshipped(f):
+            soname = linux_soname(library) if f.format == "mach-o" else library
+            if soname not in out:
                 out.append(soname)
     return sorted(out)
 

@@ -112,17 +112,27 @@ class NativeLinks:
             return "in the conda environment's lib/"
         return None
 
+    def unshipped(self, native: NativeFile) -> list[str]:
+        """What ``native`` links that nothing on the workers provides: sonames (ELF), library paths (Mach-O)."""
+        if native.format == "elf":
+            return [s for s in native.needed if self.provider(native.distribution, s) is None]
+        if native.format == "mach-o":
+            return self.unshipped_macho(native)
+        return []
+
     def unshipped_macho(self, native: NativeFile) -> list[str]:
         """Libraries a Mach-O file links that neither macOS nor the environment brings: an absolute path
         outside the system's (Homebrew, MacPorts) and outside a conda environment's prefix, or an
         ``@rpath``/``@loader_path``/``@executable_path`` name that no installed distribution ships
         (delocated wheels ship theirs in ``.dylibs/``). An absolute path is loaded from that path, so
-        another distribution shipping a file of the same name does not bring it."""
-        from envlint.facts.macho import is_system
+        another distribution shipping a file of the same name does not bring it. The interpreter's own
+        library (``libpython``, ``Python.framework``) and one whose Linux soname is on the manylinux
+        allow-list (``libz``, ``libstdc++`` from Homebrew's GCC) are on the workers, as for ELF."""
+        from envlint.facts.macho import is_python, is_system, linux_soname
 
         out = []
         for library in native.needed:
-            if is_system(library):
+            if is_system(library) or is_python(library) or self.policy.allows(linux_soname(library)):
                 continue
             if library.startswith("@"):
                 name = library.rsplit("/", 1)[-1]

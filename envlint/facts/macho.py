@@ -7,6 +7,7 @@ that ends early or whose sizes do not add up raises :class:`MachOError`.
 
 from __future__ import annotations
 
+import re
 import struct
 from typing import BinaryIO
 
@@ -30,6 +31,8 @@ def read_links(fh: BinaryIO) -> tuple[str | None, tuple[str, ...], tuple[str, ..
     magic = fh.read(4)
     if magic in (b"\xca\xfe\xba\xbe", b"\xca\xfe\xba\xbf"):  # fat headers are big-endian (64-bit offsets: bf)
         wide = magic[3] == 0xBF
+        size = fh.seek(0, 2)
+        fh.seek(4)
         count = struct.unpack(">I", _exactly(fh, 4))[0]
         if not 0 < count <= _MAX_SLICES:
             raise MachOError(f"{count} slices in a universal binary")
@@ -39,6 +42,8 @@ def read_links(fh: BinaryIO) -> tuple[str | None, tuple[str, ...], tuple[str, ..
                 cpu, _sub, offset, _size, _align, _reserved = struct.unpack(">iiQQII", _exactly(fh, 32))
             else:
                 cpu, _sub, offset, _size, _align = struct.unpack(">iiIII", _exactly(fh, 20))
+            if offset < 8 or offset + 28 > size:  # a slice holds at least a Mach-O header
+                raise MachOError(f"a slice at offset {offset} outside the file's {size} bytes")
             entries.append((cpu, offset))
         libraries: list[str] = []
         rpaths: list[str] = []
@@ -104,22 +109,41 @@ def is_system(path: str) -> bool:
     return path.startswith(("/usr/lib/", "/System/"))
 
 
+def is_python(path: str) -> bool:
+    """The interpreter's own library (``libpython3.11.dylib``, ``Python.framework/.../Python``): the workers'
+    Python provides it, as the manylinux allow-list treats ``libpython``."""
+    name = path.rsplit("/", 1)[-1]
+    return name.startswith("libpython") or (name == "Python" and "/Python.framework/" in path)
+
+
 def origin(path: str) -> str:
-    """Where a library linked by absolute path comes from, as a user would say it."""
-    if path.startswith(("/opt/homebrew/", "/usr/local/Cellar/", "/usr/local/opt/", "/usr/local/lib/")):
+    """Where a library linked by path comes from, as a user would say it."""
+    if path.startswith(("/opt/homebrew/", "/usr/local/Cellar/", "/usr/local/opt/")):
         return "Homebrew"
     if path.startswith("/opt/local/"):
         return "MacPorts"
+    if path.startswith("/usr/local/"):
+        return "/usr/local (Homebrew on an Intel Mac, or installed by hand)"
     if path.startswith("@"):
         return "a run-time search path that no installed distribution fills"
+    if "/" not in path:
+        return "a relative path, looked up in the working directory"
     return path.rsplit("/", 1)[0] or "/"
 
 
+#: ``libglib-2.0.0.dylib``: a versioned name (``libglib-2.0``) and then the library's own version.
+_DASH_VERSIONED = re.compile(r"^(lib[^.]*-\d+\.\d+)\.(\d[\d.]*)$")
+
+
 def linux_soname(name: str) -> str:
-    """The Linux name of a macOS library file: ``libpq.5.dylib`` -> ``libpq.so.5``."""
+    """The Linux name of a macOS library file: ``libpq.5.dylib`` -> ``libpq.so.5``, ``libomp.dylib`` ->
+    ``libomp.so``, ``libglib-2.0.0.dylib`` -> ``libglib-2.0.so.0``; a framework keeps its name."""
     base = name.rsplit("/", 1)[-1]
-    if base.endswith(".dylib"):
-        stem = base[: -len(".dylib")]
-        lib, _, version = stem.partition(".")
-        return f"{lib}.so.{version}" if version else f"{lib}.so"
-    return base
+    if not base.endswith(".dylib"):
+        return base
+    stem = base[: -len(".dylib")]
+    dashed = _DASH_VERSIONED.match(stem)
+    if dashed:
+        return f"{dashed.group(1)}.so.{dashed.group(2)}"
+    lib, _, version = stem.partition(".")
+    return f"{lib}.so.{version}" if version else f"{lib}.so"
