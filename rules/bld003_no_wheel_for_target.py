@@ -6,8 +6,9 @@ installed `name==version` that came from an index, and reports those where no wh
 the target (64-bit Linux, manylinux, the environment's CPython by default) while an sdist exists:
 the workers will have to build it. It becomes an error when that build needs more than the
 `build-essential` and `python-dev` packages the workers have: the locally built copy links an
-external shared library (the same evidence as SYS001), or one of the sdist's own build
-requirements (`[build-system] requires`) has no wheel for the target either.
+external shared library (the same evidence as SYS001; on a Mac, a Homebrew or MacPorts library its
+Mach-O code links, named as Linux names it: `libpq.5.dylib` is `libpq.so.5`), or one of the sdist's
+own build requirements (`[build-system] requires`) has no wheel for the target either.
 
 Distributions installed from a URL, a local directory or by conda are not looked up (SRC002,
 LOC001 cover them). A failed or offline look-up is listed under `skipped`, never guessed.

@@ -19,7 +19,9 @@ distribution ships, is reported with the Linux package the workers' build would 
 Delocated index wheels link only the system's libraries and their own `.dylibs/`, so they stay
 silent. A library linked by absolute path is loaded from that path, so another distribution that
 ships a file of the same name (`psycopg2-binary`'s `libpq.5.dylib`) does not bring it; a path inside
-a conda environment's prefix is conda's.
+a conda environment's prefix is conda's. As on Linux, the interpreter's own library (`libpython`,
+`Python.framework`) and a library whose Linux name is on the allow-list (Homebrew's `libz.1.dylib`,
+GCC's `libstdc++.6.dylib`) are on the workers.
 
 Wheels from an index are not read on Linux: auditwheel already made them self-contained. A `pip
 inspect` report lists no files, so this rule is skipped for snapshots.
