@@ -8,6 +8,7 @@ names envlint skips by design whatever git says (virtual environments, ``node_mo
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -49,6 +50,15 @@ CASES = {
     "directories inside any directory of a name": ({".gitignore": "**/lib/**/\n"},
                                                    ["lib/a.py", "lib/lib/b.py", "x/lib/deep/c.py", "lib/x/d.py"]),
     "a negated slash names nothing": ({".gitignore": "gen\n!/\n"}, ["gen/a.py", "b.py"]),
+    "a run of three stars": ({".gitignore": "***/gen/\na***b.py\n"}, ["gen/a.py", "x/gen/b.py", "axyb.py", "a/b.py", "c.py"]),
+    "three stars alone ignore everything": ({".gitignore": "***/**\n"}, ["a.py", "sub/b.py"]),
+    "an escaped slash": ({".gitignore": "out\\/**\n"}, ["out/a.py", "x/out/b.py", "c.py"]),
+    "POSIX classes in brackets": ({".gitignore": "[[:upper:]]*\n*[[:digit:]].py\n"},
+                                  ["README.py", "a1.py", "a.py", "sub/B.txt", "sub/c.py"]),
+    "escapes and a leading ] in brackets": ({".gitignore": "[\\]x].py\n[]a]b.py\n[!]a]c.py\n"},
+                                            ["].py", "x.py", "\\.py", "ab.py", "]b.py", "bb.py", "bc.py", "ac.py", "]c.py"]),
+    "a bracket that never closes matches nothing": ({".gitignore": "a[b.py\n[[:nope:]]\n"}, ["a[b.py", "ab.py", "n"]),
+    "a slash inside brackets anchors": ({".gitignore": "[a/]b.py\n"}, ["ab.py", "sub/ab.py"]),
 }
 
 #: The walk starts in ``sub`` of the repository, whose ignore files above it still apply.
@@ -61,8 +71,15 @@ SUB_CASES = {
 }
 
 
+def _git(tmp_path: Path, *args: str) -> bytes:
+    """Run git with no configuration but the repository's (no GIT_DIR or global excludes from outside)."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1",
+           "LC_ALL": "C"}
+    return subprocess.run(["git", *args], capture_output=True, check=True, env=env).stdout
+
+
 def _compare(tmp_path: Path, ignore_files: dict[str, str], tree: list[str], start: str = ".") -> tuple[set[str], set[str]]:
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    _git(tmp_path, "init", "-q", str(tmp_path))
     for rel, text in ignore_files.items():
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,8 +89,8 @@ def _compare(tmp_path: Path, ignore_files: dict[str, str], tree: list[str], star
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("x = 1\n")
     root = tmp_path / start
-    out = subprocess.run(["git", "-C", str(root), "-c", "core.excludesFile=/dev/null", "ls-files", "--others",
-                          "--exclude-standard", "-z"], capture_output=True, check=True).stdout.decode()
+    out = _git(tmp_path, "-C", str(root), "-c", "core.excludesFile=/dev/null", "ls-files", "--others",
+               "--exclude-standard", "-z").decode()
     git = {p for p in out.split("\0") if p and not p.endswith(".gitignore")}
     ours = {p for p in walk_tree(root).files if not p.endswith(".gitignore")}
     return git, ours
@@ -106,7 +123,8 @@ _PATHS = st.lists(_PARTS, min_size=1, max_size=3).map("/".join).map(lambda p: p 
 _PATTERNS = st.builds(
     lambda neg, lead, body, tail: ("!" if neg else "") + ("/" if lead else "") + body + tail,
     st.booleans(), st.booleans(),
-    st.sampled_from(["a", "b", "sub", "deep", "*.py", "a.py", "sub/deep", "sub/*", "**/deep", "sub/**", "*", "**/sub/**/", "**", "?"]),
+    st.sampled_from(["a", "b", "sub", "deep", "*.py", "a.py", "sub/deep", "sub/*", "**/deep", "sub/**", "*", "**/sub/**/", "**", "?",
+                     "***", "[ab]", "[!a]*", "[[:lower:]]", "s[[:alpha:]]b", "[a-c].py", "sub\\/deep"]),
     st.sampled_from(["", "/", "/**"]),
 )
 

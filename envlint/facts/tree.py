@@ -267,16 +267,158 @@ def _read_ignore_file(path: Path, walk: _Walk | None) -> pathspec.PathSpec | Non
 def _compile(lines: Iterable[str], source: Path | str, walk: _Walk | None) -> pathspec.PathSpec | None:
     import pathspec  # only a walk that meets ignore patterns needs it (a cached walk does not)
 
-    good = []
+    good: list[str] = []
+    classes: dict[str, str] = {}
     for number, line in enumerate(lines, 1):
+        text = line
+        if ("[" in line or "***" in line or "\\/" in line) and not line.startswith("#"):
+            rewritten = _for_pathspec(line, classes)
+            if rewritten is None:  # git matches nothing with it (an unterminated "[", say)
+                continue
+            text = rewritten
         try:
-            pathspec.GitIgnoreSpec.from_lines([line])
+            pathspec.GitIgnoreSpec.from_lines([text])
         except Exception as exc:  # pathspec raises its own error types for malformed patterns
             if walk is not None and walk.ctx is not None:
                 walk.ctx.problems.add(source, f"invalid ignore pattern {line!r}: {exc}", line=number)
             continue
-        good.append(line)
-    return pathspec.GitIgnoreSpec.from_lines(good) if good else None
+        good.append(text)
+    if not good:
+        return None
+    spec = pathspec.GitIgnoreSpec.from_lines(good)
+    if classes:
+        for pattern in spec.patterns:
+            regex = getattr(pattern, "regex", None)
+            if isinstance(regex, re.Pattern) and any(mark in regex.pattern for mark in classes):
+                text = regex.pattern
+                for mark, cls in classes.items():
+                    text = text.replace(mark, cls)
+                pattern.regex = re.compile(text)
+    return spec
+
+
+#: POSIX classes inside a bracket expression, as git's wildmatch reads them (ASCII only).
+_POSIX_CLASSES = {
+    "alnum": "0-9A-Za-z", "alpha": "A-Za-z", "blank": " \t", "cntrl": "\x00-\x1f\x7f", "digit": "0-9",
+    "graph": "!-~", "lower": "a-z", "print": " -~", "punct": "!-/:-@[-`{-~", "space": "\t\n\r ",
+    "upper": "A-Z", "xdigit": "0-9A-Fa-f",
+}
+_MARKS = 0xF0000  # private-use characters stand for bracket expressions while pathspec reads a line
+
+
+def _for_pathspec(line: str, classes: dict[str, str]) -> str | None:
+    r"""Rewrite an ignore line that pathspec reads differently from git; None: git matches nothing with it.
+
+    - A run of three or more stars is ``**`` for git (any directories, when slashes or the pattern's
+      ends are on both sides) or ``*``; pathspec reads ``***`` as three single stars. ``**`` gives
+      git's reading in both places.
+    - ``\/`` is a slash for git; pathspec refuses the line.
+    - A bracket expression follows git's wildmatch (``\`` escapes inside it, ``[:alpha:]`` classes,
+      ``]`` first is a member, never a "/"); pathspec copies it into a regex nearly as written. Each
+      one becomes a private-use character here, recorded in ``classes`` with the regex that
+      :func:`_compile` puts in its place once pathspec has translated the line.
+    """
+    out: list[str] = []
+    i, n = 0, len(line)
+    slash_in_bracket = False
+    while i < n:
+        ch = line[i]
+        if ch == "\\" and i + 1 < n:
+            if line[i + 1] == "/":
+                if not line[i + 2:].strip(" "):
+                    return None  # "a\/": a directory-only "a\", which matches nothing
+                out.append("/")
+            else:
+                out.append(line[i:i + 2])
+            i += 2
+        elif ch == "[":
+            parsed = _bracket(line, i + 1)
+            if parsed is None:
+                return None
+            cls, i, slash = parsed
+            slash_in_bracket |= slash
+            mark = chr(_MARKS + len(classes))
+            if mark in line:
+                return line
+            classes[mark] = cls
+            out.append(mark)
+        elif ch == "*" and line.startswith("***", i):
+            while i < n and line[i] == "*":
+                i += 1
+            out.append("**")
+        else:
+            out.append(ch)
+            i += 1
+    text = "".join(out)
+    if slash_in_bracket:  # a "/" anywhere but at the end anchors the pattern, even inside brackets
+        bang = "!" if text.startswith("!") else ""
+        body = text[len(bang):]
+        if "/" not in body.rstrip(" ")[:-1]:
+            text = f"{bang}/{body}"
+    return text
+
+
+def _bracket(line: str, i: int) -> tuple[str, int, bool] | None:
+    """Parse the bracket expression opened just before ``line[i]`` as git's wildmatch does: its regex
+    (never matching "/"), the index past its "]", and whether a "/" stood in it; None when git
+    matches nothing with the pattern (no closing "]", an unknown class)."""
+    n = len(line)
+    negated = i < n and line[i] in "!^"
+    if negated:
+        i += 1
+    parts: list[str] = []
+    prev: str | None = None
+    slash = False
+    first = True
+    while True:
+        if i >= n:
+            return None
+        ch = line[i]
+        if ch == "]" and not first:
+            break
+        first = False
+        if ch == "\\":
+            i += 1
+            if i >= n:
+                return None
+            ch = line[i]
+            parts.append(re.escape(ch))
+            prev = ch
+        elif ch == "-" and prev is not None and i + 1 < n and line[i + 1] != "]":
+            i += 1
+            high = line[i]
+            if high == "\\":
+                i += 1
+                if i >= n:
+                    return None
+                high = line[i]
+            if prev <= high:  # else the range is empty, and the character before "-" stays a member
+                parts[-1] = f"{re.escape(prev)}-{re.escape(high)}"
+            slash |= high == "/"
+            prev = None
+        elif ch == "[" and line.startswith("[:", i):
+            close = line.find("]", i + 2)
+            if close < 0:
+                return None
+            if close - 1 < i + 2 or line[close - 1] != ":":  # no ":]": a plain "[" member
+                parts.append(re.escape("["))
+                prev = "["
+            else:
+                name = line[i + 2:close - 1]
+                if name not in _POSIX_CLASSES:
+                    return None
+                parts.append(re.escape(_POSIX_CLASSES[name]).replace("\\-", "-"))
+                prev = None
+                i = close
+        else:
+            parts.append(re.escape(ch))
+            prev = ch
+        slash |= ch == "/"
+        i += 1
+    members = "".join(parts)
+    if negated:
+        return f"[^/{members}]", i + 1, slash
+    return (f"(?:(?!/)[{members}])" if members else "(?!)"), i + 1, slash
 
 
 def _ancestor_ignores(root: Path, walk: _Walk) -> list[_Ignore]:
