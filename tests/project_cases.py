@@ -128,3 +128,18 @@ def build_with_backend(project: Path, out: Path, backend: str) -> Path:
     assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = (out / "wheel").glob("*.whl")
     return wheel
+
+
+#: A module that reads a data file next to its own code (DAT003 checks that the wheel ships it).
+READS_NEXT_TO_CODE = 'from pathlib import Path\n\nRATES = (Path(__file__).parent / "rates.csv").read_text()\n'
+
+
+def write_project(root: Path, pyproject: str, files: dict[str, str]) -> Path:
+    """A project directory: its pyproject.toml and the given files (relative paths -> text)."""
+    root.mkdir()
+    (root / "pyproject.toml").write_text(pyproject)
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root

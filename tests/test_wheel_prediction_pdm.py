@@ -9,20 +9,13 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from project_cases import build_with_backend, environ, found, lint, messages
+from project_cases import READS_NEXT_TO_CODE, build_with_backend, environ, found, lint, messages, write_project
 
 BUILD_SYSTEM = '[build-system]\nrequires = ["pdm-backend>=2.4,<3"]\nbuild-backend = "pdm.backend"\n'
-READS_NEXT_TO_CODE = 'from pathlib import Path\n\nRATES = (Path(__file__).parent / "rates.csv").read_text()\n'
 
 
 def _project(root: Path, files: dict[str, str], config: str = "") -> Path:
-    root.mkdir()
-    (root / "pyproject.toml").write_text(f'[project]\nname = "sales"\nversion = "1.0"\n\n{BUILD_SYSTEM}{config}')
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_project(root, f'[project]\nname = "sales"\nversion = "1.0"\n\n{BUILD_SYSTEM}{config}', files)
 
 
 def test_src_packages_ship_with_their_data(tmp_path: Path) -> None:

@@ -9,22 +9,15 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from project_cases import build_with_backend, environ, found, lint, messages
+from project_cases import READS_NEXT_TO_CODE, build_with_backend, environ, found, lint, messages, write_project
 
 BUILD_SYSTEM = '[build-system]\nrequires = ["uv_build>=0.9,<0.10"]\nbuild-backend = "uv_build"\n'
 
 
 def _project(root: Path, files: dict[str, str], config: str = "") -> Path:
-    root.mkdir()
-    (root / "pyproject.toml").write_text(f'[project]\nname = "Sales-Report"\nversion = "1.0"\n\n{BUILD_SYSTEM}{config}')
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_project(root, f'[project]\nname = "Sales-Report"\nversion = "1.0"\n\n{BUILD_SYSTEM}{config}', files)
 
 
-READS_NEXT_TO_CODE = 'from pathlib import Path\n\nRATES = (Path(__file__).parent / "rates.csv").read_text()\n'
 
 
 def test_default_layout_ships_the_src_package_with_its_data(tmp_path: Path) -> None:

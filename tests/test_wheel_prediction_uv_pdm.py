@@ -15,25 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from project_cases import build_with_backend, environ, found, lint, messages, pip_wheel
+from project_cases import (READS_NEXT_TO_CODE, build_with_backend, environ, found, lint, messages, pip_wheel,
+                           write_project)
 
 UV_BUILD = "uv_build==0.13.6"
 PDM_BACKEND = "pdm-backend==2.5.0"
-READS = 'from pathlib import Path\n\nRATES = (Path(__file__).parent / "rates.csv").read_text()\n'
+READS = READS_NEXT_TO_CODE
 READS_ABOVE = 'from pathlib import Path\n\nRATES = (Path(__file__).parent.parent / "rates.csv").read_text()\n'
 
 
 def _project(root: Path, backend: str, files: dict[str, str], config: str = "") -> Path:
     requires, module = (UV_BUILD, "uv_build") if backend == "uv" else (PDM_BACKEND, "pdm.backend")
-    root.mkdir()
-    (root / "pyproject.toml").write_text(
-        f'[project]\nname = "Sales.Report"\nversion = "1.0"\n\n[build-system]\nrequires = ["{requires}"]\n'
-        f'build-backend = "{module}"\n{config}')
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return root
+    return write_project(root, f'[project]\nname = "Sales.Report"\nversion = "1.0"\n\n[build-system]\n'
+                               f'requires = ["{requires}"]\nbuild-backend = "{module}"\n{config}', files)
 
 
 def _lint(project: Path, tmp_path: Path) -> dict:
