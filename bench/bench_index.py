@@ -80,7 +80,7 @@ def lookup(endpoint: str, names: Iterable[str], cache: Path, *, workers: int) ->
     the installed version; the last of the page's PEP 700 ``versions``)."""
     from envlint.facts.target import Target
     from envlint.index.client import IndexClient
-    from envlint.index.fact import Index
+    from envlint.facts.index.fact import Index
 
     skipped: list = []
     client = IndexClient(endpoint, cache_dir=cache, offline=False, timeout=15, retries=3, workers=workers,

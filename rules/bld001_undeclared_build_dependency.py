@@ -43,7 +43,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project_model import LocalPackage
+from envlint.facts.project.model import LocalPackage
 from envlint.registry import rule
 
 

@@ -42,16 +42,16 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.elf import NativeLinks, binary_wheel_for, library_hint
-from envlint.facts.environment import Environment
-from envlint.facts.macho import linux_soname
+from envlint.facts.native.links import NativeLinks, binary_wheel_for, library_hint
+from envlint.facts.environment.reader import Environment
+from envlint.facts.native.macho import linux_soname
 from envlint.facts.target import Target
-from envlint.index.installed import describe_target, index_installed
+from envlint.facts.index.installed import describe_target, index_installed
 from envlint.index.models import NO_COMPATIBLE_FILE, SDIST_ONLY, ProjectInfo
 from envlint.registry import rule
 
 if TYPE_CHECKING:
-    from envlint.index.fact import Index
+    from envlint.facts.index.fact import Index
 
 
 def external_libraries(native_links: NativeLinks, name: str) -> list[str]:

@@ -44,9 +44,9 @@ from urllib.parse import unquote, urlparse
 from packaging.utils import InvalidWheelFilename, parse_wheel_filename
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.distribution import Distribution
-from envlint.facts.elf import NativeLinks
-from envlint.facts.environment import Environment
+from envlint.facts.environment.distribution import Distribution
+from envlint.facts.native.links import NativeLinks
+from envlint.facts.environment.reader import Environment
 from envlint.facts.target import Target
 from envlint.registry import rule
 

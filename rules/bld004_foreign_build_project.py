@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project_model import Project
+from envlint.facts.project.model import Project
 from envlint.facts.target import Target
 from envlint.registry import rule
 

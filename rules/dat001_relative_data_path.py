@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.data_reads import DataRead
+from envlint.facts.code.data_reads import DataRead
 from envlint.registry import rule
 
 

@@ -28,8 +28,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.environment import Environment
-from envlint.facts.requirements_graph import applicable_requirements
+from envlint.facts.environment.reader import Environment
+from envlint.facts.environment.requirements_graph import applicable_requirements
 from envlint.facts.target import Target
 from envlint.registry import rule
 

@@ -41,9 +41,9 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.distribution import Distribution
-from envlint.facts.environment import Environment
-from envlint.facts.requirements_graph import applicable_requirements, requested_extras
+from envlint.facts.environment.distribution import Distribution
+from envlint.facts.environment.reader import Environment
+from envlint.facts.environment.requirements_graph import applicable_requirements, requested_extras
 from envlint.facts.target import Target
 from envlint.registry import rule
 

@@ -54,15 +54,15 @@ from envlint.config import Config
 from envlint.diagnostics import Finding, Severity
 from envlint.engine import relative_path
 from envlint.facts import FactUnavailable
-from envlint.facts.install_sets import OPTION_SOURCES, InstallSet
-from envlint.facts.project_model import DeclaredRequirement
+from envlint.facts.project.install_sets import OPTION_SOURCES, InstallSet
+from envlint.facts.project.model import DeclaredRequirement
 from envlint.facts.target import Target
-from envlint.index.installed import describe_target
-from envlint.index.resolver import Conflict, explain, resolve
+from envlint.facts.index.installed import describe_target
+from envlint.facts.index.resolver import Conflict, explain, resolve
 from envlint.registry import rule
 
 if TYPE_CHECKING:
-    from envlint.index.fact import Index
+    from envlint.facts.index.fact import Index
 
 
 @rule(code="PIN003", name="unsolvable-requirements", severity=Severity.ERROR,

@@ -33,14 +33,14 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.environment import Environment
+from envlint.facts.environment.reader import Environment
 from envlint.facts.target import Target
-from envlint.index.installed import describe_target, index_installed, is_platform_specific
+from envlint.facts.index.installed import describe_target, index_installed, is_platform_specific
 from envlint.index.models import NO_COMPATIBLE_FILE, IndexFile
 from envlint.registry import rule
 
 if TYPE_CHECKING:
-    from envlint.index.fact import Index
+    from envlint.facts.index.fact import Index
 
 
 @rule(code="PLT002", name="no-build-for-target", severity=Severity.ERROR,

@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project_model import Project
+from envlint.facts.project.model import Project
 from envlint.registry import rule
 
 @rule(code="SRC001", name="non-pypi-index", severity=Severity.WARNING,

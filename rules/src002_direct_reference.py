@@ -39,8 +39,8 @@ from collections.abc import Iterator
 from urllib.parse import unquote, urlparse
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.distribution import Distribution
-from envlint.facts.environment import Environment
+from envlint.facts.environment.distribution import Distribution
+from envlint.facts.environment.reader import Environment
 from envlint.registry import rule
 
 

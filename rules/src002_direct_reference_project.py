@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project_model import DeclaredRequirement, Project
+from envlint.facts.project.model import DeclaredRequirement, Project
 from envlint.registry import rule
 
 _VCS = ("git+", "hg+", "svn+", "bzr+")

@@ -45,8 +45,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.distribution import Distribution
-from envlint.facts.environment import Environment
+from envlint.facts.environment.distribution import Distribution
+from envlint.facts.environment.reader import Environment
 from envlint.registry import rule
 
 

@@ -11,14 +11,14 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.environment import Environment
+from envlint.facts.environment.reader import Environment
 from envlint.facts.target import Target
-from envlint.index.installed import index_installed
+from envlint.facts.index.installed import index_installed
 from envlint.index.models import NO_PROJECT, NO_VERSION
 from envlint.registry import rule
 
 if TYPE_CHECKING:
-    from envlint.index.fact import Index
+    from envlint.facts.index.fact import Index
 
 
 @rule(code="SRC003", name="not-on-pypi", severity=Severity.ERROR,

@@ -53,9 +53,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.elf import NativeLinks, binary_wheel_for, library_hint
-from envlint.facts.macho import linux_soname, origin
-from envlint.facts.environment import Environment
+from envlint.facts.native.links import NativeLinks, binary_wheel_for, library_hint
+from envlint.facts.native.macho import linux_soname, origin
+from envlint.facts.environment.reader import Environment
 from envlint.registry import rule
 
 

@@ -31,8 +31,8 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.distribution import Distribution
-from envlint.facts.environment import Environment
+from envlint.facts.environment.distribution import Distribution
+from envlint.facts.environment.reader import Environment
 from envlint.registry import rule
 
 #: INSTALLER values written by OS package managers (lower case).

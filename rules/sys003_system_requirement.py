@@ -31,8 +31,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.environment import Environment
-from envlint.facts.system_requirements import SystemRequirements
+from envlint.facts.environment.reader import Environment
+from envlint.facts.environment.system_requirements import SystemRequirements
 from envlint.registry import rule
 
 

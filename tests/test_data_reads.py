@@ -307,8 +307,8 @@ def test_gitignore_files_above_the_root_apply_but_never_hide_the_root_itself(tmp
 
 @pytest.mark.parametrize("module", sorted(p.name for p in (FIXTURES / "readers").glob("*.py")))
 def test_prefilter_never_drops_a_read_the_scanner_would_find(module: str) -> None:
-    from envlint.facts.read_scanner import scan_python
-    from envlint.facts.reader_table import load_table
+    from envlint.facts.code.read_scanner import scan_python
+    from envlint.facts.code.reader_table import load_table
 
     data = (FIXTURES / "readers" / module).read_bytes()
     table = load_table()
@@ -345,7 +345,7 @@ def test_a_cache_file_that_is_not_what_envlint_wrote_is_a_miss(tmp_path: Path, p
 
 def test_an_edited_reader_table_starts_a_new_cache() -> None:
     """The cache key uses the table's digest without parsing the table: the same digest the table has."""
-    from envlint.facts.reader_table import load_table, table_digest
+    from envlint.facts.code.reader_table import load_table, table_digest
 
     assert table_digest() == load_table().digest
 

@@ -13,7 +13,7 @@ from packaging.version import Version
 
 from envlint.facts.target import Target
 from envlint.index.client import IndexClient
-from envlint.index.fact import Index, pypi_endpoint
+from envlint.facts.index.fact import Index, pypi_endpoint
 from envlint.index.models import NO_VERSION, SDIST_ONLY, WHEEL
 
 pytestmark = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from envlint.diagnostics import Problems
-from envlint.facts.requirements_file import parse_files
+from envlint.facts.formats.requirements import parse_files
 
 MAIN = """-r base.txt
 -c constraints.txt

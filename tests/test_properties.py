@@ -28,16 +28,25 @@ from hypothesis import strategies as st
 from packaging.version import Version
 
 from envlint.diagnostics import Problems
-from envlint.facts import environment, environment_yml, index_config, ini_doc, manifest_in, package_source
-from envlint.facts import pyproject, requirements_file, setup_cfg, setup_py, toml_doc
-from envlint.facts.data_reads import scan_bytes
-from envlint.facts.distribution import Distribution
-from envlint.facts.import_map import from_environment
-from envlint.facts.inspect_report import python_version_of, read_report, report_markers
-from envlint.facts.local_packages import analyse
-from envlint.facts.locate import EnvLocation
-from envlint.facts.project import setup_py_requirements
-from envlint.facts.requirements_graph import applicable_requirements
+from envlint.facts.environment import reader as environment
+from envlint.facts.formats import environment_yml
+from envlint.facts.project import index_config
+from envlint.facts.formats import ini as ini_doc
+from envlint.facts.formats import manifest_in
+from envlint.facts.build import package_source
+from envlint.facts.formats import pyproject
+from envlint.facts.formats import requirements as requirements_file
+from envlint.facts.formats import setup_cfg
+from envlint.facts.formats import setup_py
+from envlint.facts.formats import toml as toml_doc
+from envlint.facts.code.data_reads import scan_bytes
+from envlint.facts.environment.distribution import Distribution
+from envlint.facts.environment.import_map import from_environment
+from envlint.facts.environment.inspect_report import python_version_of, read_report, report_markers
+from envlint.facts.build.local_packages import analyse
+from envlint.facts.environment.locate import EnvLocation
+from envlint.facts.project.declared import setup_py_requirements
+from envlint.facts.environment.requirements_graph import applicable_requirements
 from envlint.facts.target import Target
 from envlint.index.client import parse_page
 from envlint.index.metadata import build_requires_from_sdist, metadata_from_wheel, parse_metadata
@@ -582,7 +591,7 @@ def _use_environment(env: environment.Environment, root: Path) -> None:
         _ = (dist.url, dist.vcs_info, dist.archive_info, dist.dir_info, dist.is_local_directory,
              dist.is_direct_reference, dist.built_locally, dist.platform_tags)
     list(applicable_requirements(env, TARGET))
-    from envlint.facts.local_packages import discover
+    from envlint.facts.build.local_packages import discover
 
     discover(root, package_source.PackageSource(root), env)
 

@@ -161,7 +161,7 @@ def test_a_truncated_mach_o_file_is_el001_and_hides_nothing(mac_env: tuple[Path,
 def test_every_dylib_command_and_layout_is_read() -> None:
     import io
 
-    from envlint.facts.macho import read_links
+    from envlint.facts.native.macho import read_links
 
     kinds = [LC_LOAD_DYLIB, LC_LOAD_WEAK_DYLIB, LC_REEXPORT_DYLIB, LC_LAZY_LOAD_DYLIB, LC_LOAD_UPWARD_DYLIB]
     libs = [f"/opt/homebrew/lib/lib{i}.dylib" for i in range(5)]
@@ -181,7 +181,7 @@ def test_any_damage_to_a_mach_o_file_is_a_clean_error() -> None:
     import io
     import random
 
-    from envlint.facts.macho import MachOError, read_links
+    from envlint.facts.native.macho import MachOError, read_links
 
     rng = random.Random(7)
     for wide in (False, True):
@@ -204,7 +204,7 @@ def test_any_damage_to_a_mach_o_file_is_a_clean_error() -> None:
 def test_a_slice_offset_past_the_end_of_the_file_is_el001(tmp_path: Path) -> None:
     """A 64-bit fat header can hold any offset; one past the file is a malformed file, not a crash."""
     from envlint.diagnostics import Problems
-    from envlint.facts.elf import read_native_file
+    from envlint.facts.native.links import read_native_file
 
     for offset in (2**64 - 1, 2**63, 2**40):
         path = tmp_path / f"_x{offset}{EXT}"

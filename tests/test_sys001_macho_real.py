@@ -37,7 +37,7 @@ def mac_venv(base: Path, dists: dict[str, dict[str, bytes]], version: str = "1.0
                          ids=["arm64", "universal2"])
 def test_a_real_extension_from_an_index_wheel_is_read(path: Path, machine: str) -> None:
     from envlint.diagnostics import Problems
-    from envlint.facts.elf import read_native_file
+    from envlint.facts.native.links import read_native_file
 
     problems = Problems()
     native = read_native_file(path, "markupsafe", path.name, problems)
@@ -85,7 +85,7 @@ def test_the_interpreter_and_allow_listed_libraries_are_on_the_workers(tmp_path:
 
 
 def test_linux_names_of_macos_libraries() -> None:
-    from envlint.facts.macho import linux_soname
+    from envlint.facts.native.macho import linux_soname
 
     assert linux_soname("/opt/homebrew/opt/libpq/lib/libpq.5.dylib") == "libpq.so.5"
     assert linux_soname("libomp.dylib") == "libomp.so"

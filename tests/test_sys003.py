@@ -7,7 +7,7 @@ from pathlib import Path
 
 from support import find, make_venv, make_wheel, pip_install, run_json, site_packages
 
-from envlint.facts.system_requirements import load_table
+from envlint.facts.environment.system_requirements import load_table
 
 
 def test_known_needs_are_reported_and_point_at_the_declaration(tmp_path: Path, wheelhouse: Path) -> None:

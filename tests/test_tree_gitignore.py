@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from envlint.facts.tree import walk_tree
+from envlint.facts.code.tree import walk_tree
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 

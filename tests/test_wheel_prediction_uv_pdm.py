@@ -215,8 +215,8 @@ REAL = {
 def _predicted(project: Path) -> set[str]:
     """Wheel paths of the files the prediction ships: package contents and top-level modules."""
     from envlint.diagnostics import Problems
-    from envlint.facts.package_source import load
-    from envlint.facts.wheel_contents import predict
+    from envlint.facts.build.package_source import load
+    from envlint.facts.build.wheel_contents import predict
 
     prediction = predict(load(project, Problems()))
     plan = prediction.plan
@@ -246,8 +246,8 @@ def test_the_prediction_matches_a_real_build(tmp_path: Path, case: str) -> None:
 def test_uv_build_refuses_what_envlint_reports(tmp_path: Path, case: str) -> None:
     """BLD002's prediction against the real backend: envlint reports it, and the build does fail."""
     from envlint.diagnostics import Problems
-    from envlint.facts.package_source import load
-    from envlint.facts.wheel_contents import predict
+    from envlint.facts.build.package_source import load
+    from envlint.facts.build.wheel_contents import predict
 
     if case == "missing":
         project = _project(tmp_path / "p", "uv", {"sales_report/__init__.py": ""})  # at the root, not in src/

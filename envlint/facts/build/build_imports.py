@@ -1,0 +1,191 @@
+"""What the isolated build of a local package has, and what its setup.py needs at build time.
+
+pip builds in isolation: the build environment holds exactly ``[build-system] requires`` (and
+what those bring along), or ``setuptools`` alone when there is no ``[build-system]``
+(``pip/_internal/pyproject.py``). ``setup_requires`` is fetched only after setup.py has run, so it
+never satisfies a top-level import. setup.py's unconditional imports, and those of the local
+modules it imports (``versioneer.py``), must be covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from packaging.utils import canonicalize_name
+
+from envlint.diagnostics import Problems
+from envlint.facts.formats import setup_py as setup_py_mod
+from envlint.facts.environment.import_map import ImportMap, curated, is_stdlib
+from envlint.facts.build.package_source import PackageSource
+from envlint.facts.project.model import BuildImport, BuildProblem, CompiledCode, Position
+from envlint.facts.formats.text import read_text
+
+if TYPE_CHECKING:
+    from envlint.facts.environment.reader import Environment
+    from envlint.facts.target import Target
+
+MAX_LOCAL_MODULES = 25
+PIP_DEFAULT_BUILD_REQUIRES = ("setuptools>=40.8.0",)
+
+
+def build_provides(source: PackageSource, environment: Environment | None, target: Target | None) -> frozenset[str]:
+    """Canonical names of the distributions the isolated build environment will hold."""
+    if not source.has_build_system:
+        names = {"setuptools"}
+    else:
+        requires = source.pyproject.build_requires if source.pyproject is not None else None
+        names = set()
+        for declared in requires or ():
+            req = declared.requirement
+            if req is None:
+                continue
+            if req.marker is not None and target is not None and not target.marker_applies(req.marker):
+                continue
+            names.add(canonicalize_name(req.name))
+    table = curated().build_provides
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        brought = set(table.get(name, ()))
+        dist = environment.get(name) if environment is not None else None
+        if dist is not None:
+            for req in dist.requires:
+                if req.marker is None or target is None or target.marker_applies(req.marker):
+                    brought.add(canonicalize_name(req.name))
+        for extra in brought - names:
+            names.add(extra)
+            todo.append(extra)
+    return frozenset(names)
+
+
+def backend_problem(source: PackageSource, provides: frozenset[str]) -> BuildProblem | None:
+    """A build-backend that no listed requirement provides (pip fails to import it)."""
+    pp = source.pyproject
+    if pp is None or pp.doc is None or not source.backend or pp.backend_path or pp.build_requires is None:
+        return None
+    module = source.backend_module
+    providers = curated().backends.get(module)
+    if providers is None or set(providers) & provides:
+        return None
+    listed = ", ".join(r.raw for r in pp.build_requires) or "nothing"
+    return BuildProblem(
+        f"build-backend {source.backend!r} comes from {providers[0]}, but [build-system] requires lists {listed}, "
+        f"so the isolated build cannot import the backend",
+        pp.at("build-system", "build-backend"),
+        f"add \"{providers[0]}\" to [build-system] requires")
+
+
+def _local_base(root: Path, top: str, package_dirs: list[Path]) -> Path | None:
+    """The directory that holds a local top-level module or package (with or without __init__.py); None
+    when the module is not local."""
+    for base in [root, root / "src", *package_dirs]:
+        if (base / f"{top}.py").is_file() or (base / top / "__init__.py").is_file():
+            return base
+        if (base / top).is_dir() and any((base / top).glob("*.py")):
+            return base
+    return None
+
+
+def _module_file(base: Path, parts: list[str]) -> Path | None:
+    if not parts:
+        return None
+    if (base.joinpath(*parts[:-1]) / f"{parts[-1]}.py").is_file():
+        return base.joinpath(*parts[:-1]) / f"{parts[-1]}.py"
+    if (base.joinpath(*parts) / "__init__.py").is_file():
+        return base.joinpath(*parts) / "__init__.py"
+    return None
+
+
+def _submodule_files(base: Path, parts: list[str], names: tuple[str, ...]) -> list[Path]:
+    """The files an import runs below ``base``: each package on the dotted path (``pkg.version`` runs
+    pkg/version.py), and each imported name that is a submodule (``from pkg import version``)."""
+    files = [f for i in range(1, len(parts) + 1) if (f := _module_file(base, parts[:i])) is not None]
+    return files + [f for name in names if (f := _module_file(base, [*parts, name])) is not None]
+
+
+def build_imports(source: PackageSource, provides: frozenset[str], import_map: Callable[[], ImportMap],
+                  problems: Problems, package: str | None = None) -> tuple[list[BuildImport], list[Path]]:
+    """Unconditional build-time imports that are not local, and the local modules setup.py imports."""
+    sp = source.setup_py
+    if sp is None or sp.error is not None or not sp.is_build_script:
+        return [], []
+    setuptools_modules = curated().setuptools_modules if "setuptools" in provides else frozenset()
+    package_dirs: list[Path] = []
+    package_dir = sp.value("package_dir")
+    if isinstance(package_dir, dict):
+        package_dirs = [source.root / v for v in package_dir.values() if isinstance(v, str)]
+    out: list[BuildImport] = []
+    seen_files: set[Path] = {sp.path}
+    queue: list[tuple[setup_py_mod.SetupPy, Path | None]] = [(sp, None)]
+    mapping: ImportMap | None = None
+
+    def follow(local: Path) -> None:
+        """Read a local module that runs at build time, for its own imports."""
+        if local in seen_files or len(seen_files) >= MAX_LOCAL_MODULES:
+            return
+        seen_files.add(local)
+        text = read_text(local, problems, package=package)
+        if text is not None:
+            nested = setup_py_mod.ast_imports(local, text)
+            if nested.error is None:
+                queue.append((nested, local))
+
+    while queue:
+        parsed, via = queue.pop(0)
+        for ref in parsed.imports:
+            if ref.context != "module":
+                continue
+            if ref.level:  # `from ._version import v` in a local package module that setup.py imports
+                base = via.parent if via is not None else None
+                for _ in range(ref.level - 1):
+                    base = base.parent if base is not None else None
+                if base is not None and base.is_relative_to(source.root):
+                    parts = ref.module.split(".") if ref.module else []
+                    for file in _submodule_files(base, parts, ref.names):
+                        follow(file)
+                continue
+            if not ref.module:
+                continue
+            top = ref.top
+            if is_stdlib(top) or top in setuptools_modules:
+                continue
+            base = _local_base(source.root, top, package_dirs)
+            if base is not None:
+                for found in _submodule_files(base, ref.module.split("."), ref.names):
+                    follow(found)
+                continue
+            if mapping is None:
+                mapping = import_map()
+            candidates = mapping.candidates(ref.module)
+            out.append(BuildImport(ref.module, Position(parsed.path, ref.line, ref.column), candidates,
+                                   bool(set(candidates) & provides), via))
+    return out, sorted(seen_files - {sp.path})
+
+
+def compiled_code(source: PackageSource) -> CompiledCode | None:
+    sp, pp = source.setup_py, source.pyproject
+    module = source.backend_module if source.backend else None
+    if module is not None:
+        described = curated().compiling_backends.get(module)
+        if described and pp is not None:
+            return CompiledCode(f"its build backend is {described}, which compiles native code",
+                                pp.at("build-system", "build-backend"))
+    if sp is not None and sp.error is None:
+        for key in ("ext_modules", "rust_extensions", "cffi_modules"):
+            if key in sp.keywords and sp.value(key) not in ([], (), None):
+                return CompiledCode(f"setup.py builds extension modules ({key}=...)", sp.keywords[key].where)
+        if sp.extensions:
+            ext = sp.extensions[0]
+            return CompiledCode(f"setup.py builds extension modules ({ext.kind}(...))", ext.where)
+        if any(i.top == "skbuild" and i.context == "module" for i in sp.imports):
+            return CompiledCode("setup.py builds with scikit-build (CMake)", sp.setup_call or Position(sp.path, 1))
+    if pp is not None and pp.doc is not None and "ext-modules" in pp.table("tool", "setuptools"):
+        return CompiledCode("[tool.setuptools] ext-modules builds extension modules",
+                            pp.at("tool", "setuptools", "ext-modules"))
+    if pp is not None and pp.build_requires:
+        names = {r.name for r in pp.build_requires if r.name}
+        if "setuptools-rust" in names and (source.root / "Cargo.toml").is_file():
+            return CompiledCode("setuptools-rust builds its Rust crate", pp.at("build-system", "requires"))
+    return None

@@ -1,0 +1,253 @@
+"""Local packages: the project itself and every editable or local-directory install of the environment.
+
+Each is analysed from its source tree: what its isolated build has and needs (BLD001/BLD002), what
+its wheel would hold (BLD005), which files next to its code it reads (DAT003), and whether it
+compiles native code (BLD004).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from envlint.diagnostics import Problems, Skipped
+from envlint.facts.build import package_source
+from envlint.facts.project.model import BuildProblem, DataRead, LocalPackage, Position
+from envlint.facts.formats.text import MAX_MODULE_BYTES, read_text
+
+if TYPE_CHECKING:
+    from envlint.facts import Context
+    from envlint.facts.environment.import_map import ImportMap
+    from envlint.facts.build.wheel_contents import WheelPlan
+    from envlint.facts.environment.distribution import Distribution
+    from envlint.facts.environment.reader import Environment
+    from envlint.facts.target import Target
+
+MAX_SCANNED_MODULES = 5000
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+def _source_root(path: Path) -> Path:
+    """A legacy develop install may point at ``<src>/src``: walk up to the directory with build files."""
+    for candidate in (path, path.parent, path.parent.parent):
+        if any((candidate / f).is_file() for f in ("pyproject.toml", "setup.py", "setup.cfg")):
+            return candidate
+    return path
+
+
+def build(ctx: Context) -> list[LocalPackage]:
+    """The ``local_packages`` fact: the project itself (when it is a package) and every editable or
+    local-directory install of the environment, each analysed from its source tree."""
+    config = ctx.config
+    root = config.root
+    problems = ctx.problems
+    environment = None if config.no_env else ctx.peek("environment")
+    location = None if config.no_env else ctx.peek("env_location")
+    source: package_source.PackageSource = ctx.get("package_source")
+    found = list(discover(root, source, environment))
+    if not found:
+        return []
+    target = ctx.peek("target")
+    packages: list[LocalPackage] = []
+    cache: dict[str, ImportMap] = {}
+
+    def import_map() -> ImportMap:
+        from envlint.facts.environment.import_map import from_environment
+
+        if "map" not in cache:
+            cache["map"] = from_environment(environment)
+        return cache["map"]
+
+    snapshot = location is not None and location.kind == "inspect"
+    for origin, path, dist in found:
+        if snapshot and origin != "project" and not path.is_dir():
+            # A pip inspect report taken on another machine names source trees that are not here.
+            ctx.skipped.append(Skipped(f"local package {path}", "named by the pip inspect report but not on this "
+                                       "machine; run envlint where the environment lives to check that it builds"))
+            continue
+        try:
+            packages.append(analyse(
+                origin, path, dist, source if origin == "project" else None, environment, target, import_map,
+                problems))
+        except Exception as exc:  # a bug must not hide the other local packages (or the whole run)
+            if config.environ.get("ENVLINT_DEBUG"):
+                traceback.print_exc(file=sys.stderr)
+            ctx.skipped.append(Skipped(f"local package {path}", f"internal error: {type(exc).__name__}: {exc}"))
+    return packages
+
+
+def discover(root: Path, project: package_source.PackageSource, environment: Environment | None
+             ) -> list[tuple[str, Path, Distribution | None]]:
+    entries: list[tuple[str, Path, Distribution | None]] = []
+    project_dist = None
+    others: list[tuple[str, Path, Distribution]] = []
+    for dist in environment.distributions if environment is not None else ():
+        if not dist.is_local_directory or dist.source_path is None:
+            continue
+        source = _source_root(dist.source_path)
+        if _same(source, root):
+            project_dist = dist
+            continue
+        origin = "editable" if dist.editable else "local-directory"
+        others.append((origin, source, dist))
+    if project.is_package or project_dist is not None:
+        entries.append(("project", root, project_dist))
+    seen = {root}
+    for origin, source, dist in sorted(others, key=lambda e: (e[2].canonical_name, str(e[1]))):
+        if any(_same(source, s) for s in seen):
+            continue
+        seen.add(source)
+        entries.append((origin, source, dist))
+    return entries
+
+
+def analyse(origin: str, root: Path, dist: Distribution | None, source: package_source.PackageSource | None,
+            environment: Environment | None, target: Target | None, import_map: Callable[[], ImportMap],
+            problems: Problems) -> LocalPackage:
+    # The analysers (packaging, libcst for setup.py) load only when there is a local package.
+    from envlint.facts.build import build_imports as build_analysis
+    from envlint.facts.build import wheel_contents
+
+    name = dist.canonical_name if dist is not None else None
+    common = dict(origin=origin, version=dist.version if dist is not None else None,
+                  wheel_tags=dist.wheel_tags if dist is not None else (),
+                  installed_version=dist.version if dist is not None else None)
+    if not root.is_dir():
+        return LocalPackage(root=root, name=name, **common, build_problems=(BuildProblem(
+            f"the source directory {root} of this {origin} install does not exist, so it cannot be built into a "
+            "wheel", Position(root), "reinstall it from where its source is now (pip install -e <dir>), or uninstall it"),))
+    if source is None:
+        source = package_source.load(root, problems, package=name)
+    name = name or source.canonical_name
+    if not source.has_build_files:
+        return LocalPackage(root=root, name=name, **common, build_problems=(BuildProblem(
+            f"{root} has no pyproject.toml, setup.py or setup.cfg, so pip cannot build it into a wheel",
+            Position(root), "add a pyproject.toml with [build-system] and [project] tables"),))
+    build_problems = list(source.problems)
+    provides = build_analysis.build_provides(source, environment, target)
+    backend = build_analysis.backend_problem(source, provides)
+    if backend is not None:
+        build_problems.append(backend)
+    prediction = wheel_contents.predict(source)
+    build_problems += prediction.problems
+    plan = prediction.plan
+    # A selection the backend refuses is BLD002; predicting what it would leave out adds nothing.
+    gaps = wheel_contents.gaps(source, plan) if plan is not None and not prediction.problems else []
+    reads = data_reads(plan, problems, name) if plan is not None else []
+    imports, local_modules = build_analysis.build_imports(source, provides, import_map, problems, package=name)
+    return LocalPackage(
+        root=root, name=name, **common, main_file=source.main_file, name_where=source.name_where,
+        build_backend=source.backend, has_build_system=source.has_build_system,
+        build_requires=tuple(source.pyproject.build_requires or ()) if source.pyproject is not None else (),
+        build_provides=provides, build_imports=tuple(imports), local_build_modules=tuple(local_modules),
+        build_problems=tuple(build_problems),
+        wheel_gaps=tuple(gaps), data_reads=tuple(reads), compiled=build_analysis.compiled_code(source),
+    )
+
+
+def _module_name(path: Path, plan: WheelPlan) -> str:
+    for name, file in plan.modules.items():
+        if file == path:
+            return name
+    for name, directory in sorted(plan.packages.items(), key=lambda item: -len(item[1].parts)):
+        if path.parent == directory:
+            return name if path.name == "__init__.py" else f"{name}.{path.stem}"
+        try:
+            rel = path.relative_to(directory).with_suffix("")
+        except ValueError:
+            continue
+        parts = [p for p in rel.parts if p != "__init__"]
+        return ".".join([name, *parts])
+    return path.stem
+
+
+def data_reads(plan: WheelPlan, problems: Problems, package: str | None) -> list[DataRead]:
+    from envlint.facts.code import package_reads
+    from envlint.facts.build import wheel_contents
+
+    out: list[DataRead] = []
+    for path in plan.python_files(limit=MAX_SCANNED_MODULES):
+        if wheel_contents.is_test_file(path):
+            continue
+        text = read_text(path, problems, limit=MAX_MODULE_BYTES, package=package)
+        if not text:
+            continue
+        found, error = package_reads.scan_module(path, _module_name(path, plan), plan.packages, text)
+        if error is not None:
+            problems.add(path, f"does not parse as Python 3: {error.msg or 'invalid syntax'}", line=error.lineno,
+                         column=error.offset, package=package)
+            continue
+        for read in found:
+            target = read.target
+            if target.is_file():
+                if target.suffix == ".py":
+                    continue
+                verdict = plan.includes(target)
+                missing: tuple[Path, ...] = (target,) if verdict is False else ()
+                is_dir = False
+            elif target.is_dir():
+                files = wheel_contents.walk_files(target, 500)
+                if not files or any(f.suffix == ".py" for f in files):
+                    continue  # a code directory (often put on sys.path), not a data directory
+                files = [f for f in files if f.suffix != ".pyc"]
+                missing = tuple(f for f in files if plan.includes(f) is False)
+                is_dir = True
+            else:
+                continue
+            why, fix = explain_missing(plan, missing[0]) if missing else ("", "")
+            out.append(DataRead(target, Position(path, read.line, read.column), read.expression, missing, is_dir,
+                                why, fix))
+    return out
+
+
+def explain_missing(plan: WheelPlan, file: Path) -> tuple[str, str]:
+    """Why ``file`` is not in the wheel and how to ship it, in the terms of the package's backend."""
+    owners = plan.owners(file)
+    rel_root = _rel(file, plan.root)
+    if not owners:
+        shipped = ", ".join(sorted({n.split(".", 1)[0] for n in plan.packages} | set(plan.modules))) or "nothing"
+        return (f"{rel_root} is outside the shipped packages ({shipped}), and wheels carry only package contents",
+                "move the file into the package directory (and declare it as package data if the build backend "
+                "needs that), then read it with importlib.resources.files(<package>)")
+    name, directory = owners[0]
+    rel = file.relative_to(directory).as_posix()
+    pattern = rel if "/" not in rel else f"{rel.rsplit('/', 1)[0]}/*{file.suffix}"
+    if plan.backend == "setuptools":
+        if plan.include_package_data and plan.manifest is not None:
+            why = f"it matches neither package_data nor MANIFEST.in, so setuptools leaves {rel_root} out of the wheel"
+        elif plan.include_package_data:
+            why = (f"include_package_data takes only files listed in MANIFEST.in (there is none), and no package_data "
+                   f"pattern matches {rel_root}")
+        else:
+            why = f"setuptools ships only .py files of {name} unless package_data names the others"
+        return why, (f'declare it: package_data={{"{name}": ["{pattern}"]}} in setup.py, or '
+                     f'[tool.setuptools.package-data] {name} = ["{pattern}"] in pyproject.toml')
+    if plan.backend == "hatchling":
+        return (f"{rel_root} is ignored by .gitignore, and hatchling leaves ignored files out of the wheel",
+                f'force it in: [tool.hatch.build.targets.wheel.force-include] "{rel_root}" = "{name.replace(".", "/")}/{rel}"')
+    if plan.backend == "uv_build":
+        return (f"{rel_root} matches a [tool.uv.build-backend] exclude (wheel-exclude, source-exclude or the "
+                f"default __pycache__/*.pyc/*.pyo), so uv_build leaves it out of the wheel",
+                "narrow the exclude pattern so that it no longer matches the file")
+    if plan.backend == "pdm-backend":
+        return (f"{rel_root} is not selected by [tool.pdm.build] (outside includes, or matched by excludes or "
+                f"source-includes), so pdm-backend leaves it out of the wheel",
+                f'include it: [tool.pdm.build] includes = [..., "{rel_root}"] (a path more specific than the exclude '
+                f'wins), and keep it out of source-includes')
+    return (f"{plan.backend} leaves {rel_root} out of the wheel", "declare it as package data for the build backend")
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

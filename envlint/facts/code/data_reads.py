@@ -1,0 +1,270 @@
+"""The ``data_reads`` fact: every call in the project's code that reads a local file by a literal path.
+
+Pipeline per file: stat -> cache (size+mtime, then content hash) -> pre-filter (bytes) -> ``ast``
+parse of the files that can contain a reader call -> resolved reads. Large trees are scanned in
+worker processes; the result is sorted, so it does not depend on how the work was split.
+Files that cannot be read or parsed become EL001 problems; the other files are still reported.
+
+Environment knobs (for benchmarks and debugging): ``ENVLINT_JOBS`` (worker processes; 1 = serial),
+``--no-cache`` or ``ENVLINT_NO_CACHE`` (any value): neither read nor write ``.envlint_cache/``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from envlint import __version__
+from envlint.facts.code.read_scanner import ScanResult, scan_notebook, scan_python
+from envlint.facts.code.reader_table import load_table, table_digest
+from envlint.facts.code.scan_cache import ScanCache, content_hash
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from envlint.facts import Context
+    from envlint.facts.code.tree import ProjectTree
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+#: Below this many files (or bytes) to scan, worker processes cost more than they save.
+PARALLEL_MIN_FILES = 400
+PARALLEL_MIN_BYTES = 4 * 1024 * 1024
+MAX_WORKERS = 8
+
+
+@dataclass(frozen=True)
+class DataRead:
+    """One call that reads a local file."""
+
+    path: str
+    """The source file, POSIX, relative to the project root."""
+    line: int | None
+    column: int | None
+    call: str
+    """The call as shown to the user: ``pd.read_csv("local_data.csv")``."""
+    target: str
+    """The path it reads; dynamic parts shown as ``{expr}``."""
+    kind: str
+    """'relative' or 'absolute'."""
+    cell: int | None = None
+    """Notebook cell number (1-based, counting every cell); ``line`` is then the line in that cell."""
+
+    @property
+    def where(self) -> str:
+        """' (cell 3, line 2)' for a notebook, '' otherwise."""
+        return f" (cell {self.cell}, line {self.line})" if self.cell is not None else ""
+
+    @property
+    def location(self) -> dict[str, object]:
+        """A Finding's ``path``/``line``/``column``: a notebook finding has no file line (``where`` says it)."""
+        if self.cell is not None:
+            return {"path": self.path, "line": None, "column": None}
+        return {"path": self.path, "line": self.line, "column": self.column}
+
+
+# -- one file (runs in worker processes too) ------------------------------------------------------
+
+def scan_bytes(rel: str, data: bytes) -> ScanResult:
+    table = load_table()
+    if rel.endswith(".ipynb"):
+        if b"(" not in data:
+            return {"reads": [], "error": None}
+        return scan_notebook(data, table)  # pre-filtered cell by cell: the JSON escapes the source
+    return scan_python(data, table)
+
+
+def _scan_guarded(rel: str, data: bytes) -> ScanResult:
+    try:
+        return scan_bytes(rel, data)
+    except RecursionError:
+        return {"reads": [], "error": ["nested too deeply to scan", None, None]}
+    except Exception as exc:  # a scanner bug on one file must not hide the other files' findings
+        return {"reads": [], "error": [f"could not be scanned (envlint bug, please report): "
+                                       f"{type(exc).__name__}: {exc}", None, None]}
+
+
+def _scan_chunk(chunk: list[tuple[str, str]], known: frozenset[str]) -> list[tuple[str, int, int, str, Any]]:
+    """(rel, size, mtime_ns, digest, result or None when ``known`` has the digest) for each file."""
+    out = []
+    for rel, full in chunk:
+        try:
+            with open(full, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            out.append((rel, -1, -1, "", {"reads": [], "error": [f"cannot read: {exc.strerror or exc}", None, None]}))
+            continue
+        if len(data) > MAX_FILE_BYTES:
+            out.append((rel, st.st_size, st.st_mtime_ns, "", {
+                "reads": [], "error": [f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not scanned", None, None]}))
+            continue
+        digest = content_hash(data)
+        result = None if digest in known else _scan_guarded(rel, data)
+        out.append((rel, st.st_size, st.st_mtime_ns, digest, result))
+    return out
+
+
+# -- the whole tree ----------------------------------------------------------------------------------
+
+def _workers(environ: dict[str, str], files: int, size: int) -> int:
+    wanted = environ.get("ENVLINT_JOBS", "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    if files < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES:
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+def _chunks(items: list[tuple[str, str, int]], count: int) -> list[list[tuple[str, str]]]:
+    """Split into ``count`` chunks of similar total size (largest files dealt first)."""
+    chunks: list[list[tuple[str, str]]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for rel, full, size in sorted(items, key=lambda t: (-t[2], t[0])):
+        i = loads.index(min(loads))
+        chunks[i].append((rel, full))
+        loads[i] += size + 4096
+    return [c for c in chunks if c]
+
+
+def _context() -> Any:
+    import multiprocessing
+    import threading
+
+    # fork is cheapest, but forking a process that runs other threads can deadlock.
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def scan_files(root: Path, files: list[str], environ: dict[str, str], cache: ScanCache,
+               ) -> tuple[dict[str, ScanResult], dict[str, str]]:
+    """Results for every file, and the files that could not be looked at (rel -> reason)."""
+    results: dict[str, ScanResult] = {}
+    unreadable: dict[str, str] = {}
+    todo: list[tuple[str, str, int]] = []
+    base = os.path.join(root, "")
+    for rel in files:
+        full = base + rel  # tree paths are relative and use "/"
+        try:
+            st = os.stat(full)
+        except OSError as exc:
+            unreadable[rel] = f"cannot read: {exc.strerror or exc}"
+            continue
+        if st.st_size > MAX_FILE_BYTES:
+            unreadable[rel] = f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; not scanned"
+            continue
+        hit = cache.lookup(rel, st.st_size, st.st_mtime_ns)
+        if hit is not None:
+            results[rel] = hit
+        else:
+            todo.append((rel, full, st.st_size))
+    if todo:
+        known = cache.known_digests()
+        jobs = _workers(environ, len(todo), sum(t[2] for t in todo))
+        if jobs > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            chunks = _chunks(todo, jobs * 4)
+            try:
+                with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=_context()) as pool:
+                    done = [row for part in pool.map(_scan_chunk, chunks, [known] * len(chunks)) for row in part]
+            except (OSError, RuntimeError):  # no processes to be had (sandbox, BrokenProcessPool): serial
+                jobs = 1
+        if jobs <= 1:
+            done = _scan_chunk([(rel, full) for rel, full, _ in todo], known)
+        for rel, size, mtime_ns, digest, result in done:
+            if result is None:
+                result = cache.by_content(digest)
+            results[rel] = result
+            if digest and size >= 0:
+                cache.store(rel, size, mtime_ns, digest, result)
+    cache.save()
+    return results, unreadable
+
+
+def build(ctx: Context) -> list[DataRead]:
+    tree: ProjectTree = ctx.get("project_tree")
+    config = ctx.config
+    cache = ScanCache.open(tree.root, "data-reads", f"{__version__}:{table_digest()}",
+                           enabled=not (config.no_cache or config.environ.get("ENVLINT_NO_CACHE")))
+    files = [f for f in tree.files if f.endswith((".py", ".pyw", ".ipynb"))]
+    results, unreadable = scan_files(tree.root, files, config.environ, cache)
+    for rel, reason in sorted(unreadable.items()):
+        ctx.problems.add(tree.root / rel, reason)
+    roots: list[Path] = []
+
+    def shipped() -> list[Path]:
+        # Built only when a relative read names an existing file: the project fact (pip
+        # configuration, requirements, every local package) costs more than a warm scan.
+        if not roots:
+            roots.extend(_package_dirs(ctx, tree))
+        return roots
+
+    reads: list[DataRead] = []
+    for rel in sorted(results):
+        result = results[rel]
+        error = result.get("error")
+        if error:
+            reason, line, column = error
+            ctx.problems.add(tree.root / rel, reason, line=line, column=column)
+        for line, column, call, target, kind, cell in result.get("reads", ()):
+            read = DataRead(rel, line, column, call, target, kind, cell)
+            if kind == "relative" and _ships_as_package_data(tree.root, rel, target, shipped):
+                continue
+            reads.append(read)
+    reads.sort(key=lambda r: (r.path, r.cell or 0, r.line or 0, r.column or 0, r.call))
+    return reads
+
+
+# -- package data ----------------------------------------------------------------------------------
+
+def _package_dirs(ctx: Context, tree: ProjectTree) -> list[Path]:
+    """Roots of the local packages (the project itself, and those the ``project`` fact knows)."""
+    from envlint.facts import PROVIDERS
+
+    roots = [tree.root]
+    if "project" in PROVIDERS:
+        try:
+            project = ctx.peek("project")
+        except Exception:  # the project fact's own problems are reported by its rules
+            project = None
+        for package in getattr(project, "local_packages", None) or ():
+            root = getattr(package, "root", None)
+            if root is not None and Path(root) not in roots:
+                roots.append(Path(root))
+    return roots
+
+
+def _ships_as_package_data(root: Path, rel: str, target: str, package_roots: Callable[[], list[Path]]) -> bool:
+    """Conservatively: the path names an existing file inside an import package of a local package.
+
+    A wheel carries an import package's directory (with its data files, when the build backend is
+    told to include them); files at the top of a project or in plain folders are never carried.
+    The path is tried against the project root (the usual working directory) and the reading file's
+    directory.
+    """
+    if "{" in target or "*" in target or "?" in target:
+        return False
+    source_dir = (root / rel).parent
+    for base in (root, source_dir):
+        candidate = Path(os.path.normpath(base / target))
+        if not candidate.is_file():
+            continue
+        for package_root in package_roots():
+            try:
+                inside = candidate.relative_to(package_root)
+            except ValueError:
+                continue
+            if len(inside.parts) >= 2 and (package_root / inside.parts[0] / "__init__.py").is_file():
+                return True
+            if len(inside.parts) >= 3 and inside.parts[0] == "src" and (
+                    package_root / "src" / inside.parts[1] / "__init__.py").is_file():
+                return True
+    return False

@@ -1,0 +1,529 @@
+"""Find reader calls with a local path in one Python source (or notebook), with the stdlib ``ast``.
+
+Only the statements that span a pre-filter hit are descended into, so a large module costs one C
+parse plus a walk of a few branches. Names are resolved through the imports and the single-assignment
+constants of the module and of the enclosing function; a value that comes from anywhere else
+(``sys.argv``, ``argparse``, ``os.environ``, a parameter) is unknown and never flagged.
+
+Everything here is a pure function of the bytes and the reader table, so results can be cached by
+content hash and computed in worker processes.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import Any
+
+from envlint.facts.code.reader_table import ReaderSpec, ReaderTable
+
+#: Result of one file: {"reads": [[line, column, call, target, kind, cell], ...], "error": [reason, line, column] | None}
+ScanResult = dict[str, Any]
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
+_CHAINED = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*::")
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_PSEUDO = ("/dev/", "/proc/", "/sys/")
+_PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath",
+                         "pathlib.WindowsPath", "pathlib.PureWindowsPath"})
+_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
+_SAME = frozenset({"os.path.expanduser", "os.path.abspath", "os.path.realpath", "os.path.normpath",
+                   "os.fspath", "str", "os.path.expandvars"})
+_MAX_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class _Val:
+    """A statically known path value."""
+
+    text: str
+    """The path, dynamic parts shown as ``{expr}``."""
+    dynamic: bool = False
+    is_path: bool = False
+    """A pathlib object (so ``.open()``/``.read_text()`` on it reads the file)."""
+    file_relative: bool = False
+    """Built from ``__file__``: DAT003's business, not ours."""
+
+
+_UNKNOWN = object()
+
+
+class _Scope:
+    """Names bound in one module or function body: imports, constants, everything else unknown."""
+
+    def __init__(self, body: list[ast.stmt], parent: _Scope | None, params: tuple[str, ...] = ()) -> None:
+        self.parent = parent
+        self.imports: dict[str, str] = {}
+        self.values: dict[str, Any] = {p: _UNKNOWN for p in params}
+        counts: dict[str, int] = {}
+        for name, value in _bindings(body, self.imports):
+            counts[name] = counts.get(name, 0) + 1
+            self.values[name] = value if value is not None and name not in params else _UNKNOWN
+        for name, n in counts.items():
+            if n > 1:
+                self.values[name] = _UNKNOWN
+
+    def lookup(self, name: str) -> tuple[str, Any] | None:
+        scope: _Scope | None = self
+        while scope is not None:
+            if name in scope.imports:
+                return "import", scope.imports[name]
+            if name in scope.values:
+                return "value", scope.values[name]
+            scope = scope.parent
+        return None
+
+
+def _bindings(body: list[ast.stmt], imports: dict[str, str]):
+    """(name, value node or None) for every binding made directly in ``body`` (not nested scopes)."""
+    for stmt in body:
+        if isinstance(stmt, ast.Assign):
+            simple = len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            for target in stmt.targets:
+                for name in _target_names(target):
+                    yield name, stmt.value if simple else None
+        elif isinstance(stmt, ast.AnnAssign):
+            for name in _target_names(stmt.target):
+                yield name, stmt.value
+        elif isinstance(stmt, ast.AugAssign):
+            for name in _target_names(stmt.target):
+                yield name, None
+                yield name, None
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                if alias.asname:
+                    imports[alias.asname] = alias.name
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    imports[top] = top
+        elif isinstance(stmt, ast.ImportFrom):
+            if stmt.level == 0 and stmt.module:
+                for alias in stmt.names:
+                    if alias.name != "*":
+                        imports[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+            else:
+                for alias in stmt.names:
+                    yield alias.asname or alias.name, None
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            yield stmt.name, None
+        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
+            for name in _target_names(stmt.target):
+                yield name, None
+            yield from _bindings(stmt.body, imports)
+            yield from _bindings(stmt.orelse, imports)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            for item in stmt.items:
+                if item.optional_vars is not None:
+                    for name in _target_names(item.optional_vars):
+                        yield name, None
+            yield from _bindings(stmt.body, imports)
+        elif isinstance(stmt, (ast.If, ast.While)):
+            yield from _bindings(stmt.body, imports)
+            yield from _bindings(stmt.orelse, imports)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            yield from _bindings(stmt.body, imports)  # type: ignore[attr-defined]
+            for handler in stmt.handlers:  # type: ignore[attr-defined]
+                if handler.name:
+                    yield handler.name, None
+                yield from _bindings(handler.body, imports)
+            yield from _bindings(stmt.orelse, imports)  # type: ignore[attr-defined]
+            yield from _bindings(stmt.finalbody, imports)  # type: ignore[attr-defined]
+        elif isinstance(stmt, ast.Global):
+            for name in stmt.names:
+                yield name, None
+                yield name, None
+
+
+def _target_names(target: ast.expr):
+    if isinstance(target, ast.Name):
+        yield target.id
+    elif isinstance(target, (ast.Tuple, ast.List)):
+        for elt in target.elts:
+            yield from _target_names(elt)
+    elif isinstance(target, ast.Starred):
+        yield from _target_names(target.value)
+
+
+class _FileScan:
+    def __init__(self, table: ReaderTable, lines: list[int], source_lines: list[bytes]) -> None:
+        self.table = table
+        self.lines = lines
+        self.source_lines = source_lines
+        self.reads: list[list[Any]] = []
+
+    # -- descent -------------------------------------------------------------------------------
+    def _overlaps(self, node: ast.AST) -> bool:
+        start = getattr(node, "lineno", None)
+        if start is None:
+            return True
+        end = getattr(node, "end_lineno", None) or start
+        i = bisect_left(self.lines, start)
+        return i < len(self.lines) and self.lines[i] <= end
+
+    def visit(self, node: ast.AST, scope: _Scope) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            args = node.args
+            params = tuple(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+            params += tuple(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+            for default in (*args.defaults, *[d for d in args.kw_defaults if d is not None]):
+                if self._overlaps(default):
+                    self.visit(default, scope)
+            if isinstance(node, ast.Lambda):
+                inner = _Scope([], scope, params)
+                if self._overlaps(node.body):
+                    self.visit(node.body, inner)
+                return
+            for deco in node.decorator_list:
+                if self._overlaps(deco):
+                    self.visit(deco, scope)
+            inner = _Scope(node.body, scope, params)
+            for stmt in node.body:
+                if self._overlaps(stmt):
+                    self.visit(stmt, inner)
+            return
+        if isinstance(node, ast.Call):
+            self.check_call(node, scope)
+        for child in ast.iter_child_nodes(node):
+            if self._overlaps(child):
+                self.visit(child, scope)
+
+    # -- resolution ----------------------------------------------------------------------------
+    def qualify(self, node: ast.expr, scope: _Scope) -> str | None:
+        """The dotted name a call target refers to (``pd.read_csv`` -> ``pandas.read_csv``)."""
+        if isinstance(node, ast.Name):
+            found = scope.lookup(node.id)
+            if found is None:
+                return node.id  # a built-in (or an undefined name)
+            kind, value = found
+            return value if kind == "import" else None
+        if isinstance(node, ast.Attribute):
+            base = self.qualify(node.value, scope)
+            return f"{base}.{node.attr}" if base is not None else None
+        return None
+
+    def value(self, node: ast.expr | None, scope: _Scope, depth: int = 0) -> _Val | None:
+        if node is None or depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                return _Val(node.value)
+            if isinstance(node.value, bytes):
+                return _Val(node.value.decode("utf-8", "replace"))
+            return None
+        if isinstance(node, ast.Name):
+            if node.id == "__file__":
+                return _Val("__file__", file_relative=True)
+            found = scope.lookup(node.id)
+            if found is None or found[0] != "value" or found[1] is _UNKNOWN:
+                return None
+            return self.value(found[1], scope, depth + 1)
+        if isinstance(node, ast.JoinedStr):
+            return self._concat([self._part(v, scope, depth) for v in node.values], is_path=False)
+        if isinstance(node, ast.BinOp):
+            left = self.value(node.left, scope, depth + 1)
+            if left is None:
+                return None
+            if isinstance(node.op, ast.Add):
+                return self._concat([left, self._part(node.right, scope, depth)], is_path=left.is_path)
+            if isinstance(node.op, ast.Div) and left.is_path:
+                return _join(left, self._part(node.right, scope, depth), is_path=True)
+            if isinstance(node.op, ast.Mod) and not left.is_path:
+                return _Val(left.text, dynamic=True, file_relative=left.file_relative)
+            return None
+        if isinstance(node, ast.Call):
+            return self._call_value(node, scope, depth)
+        if isinstance(node, ast.Attribute):
+            if node.attr in ("parent", "parents"):
+                base = self.value(node.value, scope, depth + 1)
+                if base is not None and base.is_path:
+                    return _Val(_dirname(base.text), base.dynamic, True, base.file_relative)
+            return None
+        return None
+
+    def _part(self, node: ast.expr, scope: _Scope, depth: int) -> _Val:
+        if isinstance(node, ast.FormattedValue):
+            node = node.value
+        known = self.value(node, scope, depth + 1)
+        if known is not None:
+            return known
+        return _Val("{" + _short(node) + "}", dynamic=True)
+
+    @staticmethod
+    def _concat(parts: list[_Val], is_path: bool) -> _Val | None:
+        if not parts or (parts[0].dynamic and parts[0].text.startswith("{")):
+            return None  # the start of the path is not known: it may come from argv or the environment
+        return _Val("".join(p.text for p in parts), any(p.dynamic for p in parts), is_path,
+                    any(p.file_relative for p in parts))
+
+    def _call_value(self, node: ast.Call, scope: _Scope, depth: int) -> _Val | None:
+        func = node.func
+        name = self.qualify(func, scope)
+        args = node.args
+        if any(isinstance(a, ast.Starred) for a in args):
+            return None
+        if name in _PATH_TYPES or name in _JOINS:
+            if not args:
+                return _Val("", is_path=name in _PATH_TYPES)
+            first = self.value(args[0], scope, depth + 1)
+            if first is None:
+                return None
+            out = first
+            for arg in args[1:]:
+                out = _join(out, self._part(arg, scope, depth), is_path=False)
+            return _Val(out.text, out.dynamic, name in _PATH_TYPES or first.is_path, out.file_relative)
+        if name in _SAME and args:
+            inner = self.value(args[0], scope, depth + 1)
+            if inner is not None and name == "str":
+                return _Val(inner.text, inner.dynamic, False, inner.file_relative)
+            return inner
+        if name == "os.path.dirname" and args:
+            inner = self.value(args[0], scope, depth + 1)
+            return _Val(_dirname(inner.text), inner.dynamic, inner.is_path, inner.file_relative) if inner else None
+        if name in ("os.getcwd", "pathlib.Path.cwd"):
+            return _Val("", is_path=name.endswith("cwd"))
+        if name == "pathlib.Path.home":
+            return _Val("~", is_path=True)
+        if isinstance(func, ast.Attribute):
+            attr = func.attr
+            if attr == "format" and isinstance(func.value, ast.Constant) and isinstance(func.value.value, str):
+                return _Val(func.value.value, dynamic=bool(args or node.keywords))
+            if attr in ("resolve", "absolute", "expanduser", "with_suffix", "with_name", "joinpath", "with_stem"):
+                base = self.value(func.value, scope, depth + 1)
+                if base is None or not base.is_path:
+                    return None
+                if attr == "joinpath":
+                    out = base
+                    for arg in args:
+                        out = _join(out, self._part(arg, scope, depth), is_path=True)
+                    return out
+                if attr in ("with_suffix", "with_name", "with_stem"):
+                    return _Val(base.text, True, True, base.file_relative)
+                return base
+        return None
+
+    # -- readers -------------------------------------------------------------------------------
+    def check_call(self, node: ast.Call, scope: _Scope) -> None:
+        func = node.func
+        spec: ReaderSpec | None = None
+        path: _Val | None = None
+        name = self.qualify(func, scope)
+        if name is not None:
+            spec = self.table.specs.get(name)
+            if spec is not None and spec.receiver:
+                spec = None
+        if spec is None and isinstance(func, ast.Attribute) and func.attr in self.table.receivers:
+            receiver = self.value(func.value, scope)
+            if receiver is not None and receiver.is_path:
+                spec, path = self.table.receivers[func.attr], receiver
+        if spec is None:
+            return
+        if path is None:
+            path_node = _argument(node, spec.arg, spec.kw)
+            if path_node is None:
+                return
+            path = self.value(path_node, scope)
+            if path is None:
+                return
+        if not _reads(node, spec, self, scope):
+            return
+        kind = classify(path)
+        if kind is None:
+            return
+        call = f'Path("{path.text}").{func.attr}()' if spec.receiver else f'{_short(func)}("{path.text}")'
+        self.reads.append([node.lineno, self._column(node), call, path.text, kind])
+
+    def _column(self, node: ast.expr) -> int:
+        line = self.source_lines[node.lineno - 1] if 0 < node.lineno <= len(self.source_lines) else b""
+        return len(line[: node.col_offset].decode("utf-8", "replace")) + 1
+
+
+def _argument(node: ast.Call, index: int | None, keyword: str | None) -> ast.expr | None:
+    for kw in node.keywords:
+        if keyword is not None and kw.arg == keyword:
+            return kw.value
+    if index is not None and index >= 0:
+        for i, arg in enumerate(node.args):
+            if isinstance(arg, ast.Starred):
+                return None
+            if i == index:
+                return arg
+    return None
+
+
+def _reads(node: ast.Call, spec: ReaderSpec, scan: _FileScan, scope: _Scope) -> bool:
+    """Whether the call opens for reading: a mode with w, a or x writes; an unknown mode is not judged."""
+    if spec.mode_arg is None and spec.mode_kw is None:
+        return True
+    mode_node = _argument(node, spec.mode_arg, spec.mode_kw)
+    if mode_node is None:
+        mode = spec.default_mode
+    else:
+        known = scan.value(mode_node, scope)
+        if known is None or known.dynamic:
+            return False
+        mode = known.text
+    return not any(c in mode for c in "wax")
+
+
+def classify(path: _Val) -> str | None:
+    """'relative', 'absolute', or None for what is not a local data path (URL, stdin, ``__file__``)."""
+    if path.file_relative:
+        return None
+    text = path.text.strip()
+    if _CHAINED.match(text):
+        return None  # an fsspec chain: simplecache::s3://...
+    scheme = _SCHEME.match(text)
+    if scheme:
+        if scheme.group(1).lower() != "file":
+            return None
+        text = text[len(scheme.group(0)):]
+        return "absolute" if text.startswith("/") or _DRIVE.match(text) else None
+    if not text or text in ("-", ":memory:", ".") or "\n" in text or text[0] in "{[<" or len(text) > 4096:
+        return None
+    if text.startswith("~") or text.startswith("\\\\") or _DRIVE.match(text):
+        return "absolute"
+    if text.startswith("/"):
+        return None if text.startswith(_PSEUDO) else "absolute"
+    return "relative"
+
+
+def _join(left: _Val, right: _Val, is_path: bool) -> _Val:
+    if not right.dynamic and (right.text.startswith("/") or _DRIVE.match(right.text)):
+        return _Val(right.text, False, is_path, False)
+    if not left.text:
+        text = right.text
+    elif left.text.endswith(("/", "\\")):
+        text = left.text + right.text
+    else:
+        text = f"{left.text}/{right.text}"
+    return _Val(text, left.dynamic or right.dynamic, is_path, left.file_relative or right.file_relative)
+
+
+def _dirname(text: str) -> str:
+    head = text.rstrip("/").rpartition("/")[0]
+    return head
+
+
+def _short(node: ast.AST) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# -- entry points --------------------------------------------------------------------------------
+
+def scan_python(data: bytes, table: ReaderTable, lines: list[int] | None = None) -> ScanResult:
+    """Reader calls in one Python source. ``lines``: the pre-filter's hits (computed when None)."""
+    nul = data.find(b"\x00")
+    if nul >= 0:  # Python refuses such a file whatever it holds: say so even without a reader call
+        return {"reads": [], "error": ["not Python source: a NUL byte (a binary file?)", data.count(b"\n", 0, nul) + 1,
+                                       None]}
+    encoding = _encoding_error(data)
+    if lines is None:
+        lines = table.candidate_lines(data)
+    if not lines:
+        return {"reads": [], "error": encoding}
+    try:
+        tree = ast.parse(data)
+    except SyntaxError as exc:
+        return {"reads": [], "error": [_syntax_reason(exc), exc.lineno, exc.offset]}
+    except (ValueError, MemoryError, RecursionError) as exc:  # absurd nesting
+        return {"reads": [], "error": [f"not Python source: {exc}", None, None]}
+    return {"reads": [[*r, None] for r in _scan_tree(tree, table, lines, data.splitlines())], "error": encoding}
+
+
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
+
+
+def _encoding_error(data: bytes) -> list | None:
+    """Python runs a module only when it is UTF-8 or declares its encoding (PEP 263); ``ast`` is laxer."""
+    if data.isascii() or _CODING.search(data, 0, _second_line_end(data)):
+        return None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [f"not UTF-8 ({exc.reason} at byte {exc.start}) and no coding declaration, so Python refuses to run it",
+                data.count(b"\n", 0, exc.start) + 1, None]
+    return None
+
+
+def _second_line_end(data: bytes) -> int:
+    first = data.find(b"\n")
+    second = data.find(b"\n", first + 1) if first >= 0 else -1
+    return len(data) if second < 0 else second
+
+
+def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], source_lines: list[bytes]) -> list:
+    scan = _FileScan(table, lines, source_lines)
+    module = _Scope(tree.body, None)
+    for stmt in tree.body:
+        if scan._overlaps(stmt):
+            scan.visit(stmt, module)
+    return sorted(scan.reads)
+
+
+def _syntax_reason(exc: SyntaxError) -> str:
+    msg = exc.msg or "invalid syntax"
+    if "decode" in msg or "codec" in msg or "utf-8" in msg.lower():
+        return f"not valid UTF-8 (or its declared encoding): {msg}"
+    return f"does not parse as Python 3: {msg}"
+
+
+_MAGIC = re.compile(r"^\s*([%!]|\?|[A-Za-z_][\w.]*\?\s*$)")
+
+
+def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
+    """Reader calls in a Jupyter notebook's code cells; each read notes its cell and cell line."""
+    try:
+        nb = json.loads(data)
+        cells = nb["cells"] if isinstance(nb, dict) else None
+        if not isinstance(cells, list):
+            raise ValueError("no 'cells' list")
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
+        return {"reads": [], "error": [f"not a Jupyter notebook: {exc}", None, None]}
+    sources: list[tuple[int, list[str]]] = []
+    for number, cell in enumerate(cells, 1):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        src = cell.get("source", "")
+        text = "".join(s for s in src if isinstance(s, str)) if isinstance(src, list) else str(src)
+        cell_lines = ["" if _MAGIC.match(line) else line for line in text.splitlines()]
+        sources.append((number, cell_lines))
+    # One module for all cells (a constant set in one cell is used in a later one); cell by cell if that fails.
+    combined: list[str] = []
+    where: list[tuple[int, int]] = []
+    for number, cell_lines in sources:
+        for i, line in enumerate(cell_lines, 1):
+            combined.append(line)
+            where.append((number, i))
+    result = _scan_notebook_source(combined, where, table)
+    if result is not None:
+        return {"reads": result, "error": None}
+    reads: list = []
+    error = None
+    for number, cell_lines in sources:
+        part = _scan_notebook_source(cell_lines, [(number, i) for i in range(1, len(cell_lines) + 1)], table)
+        if part is None:
+            if error is None:
+                error = [f"cell {number} does not parse as Python 3", None, None]
+            continue
+        reads.extend(part)
+    return {"reads": sorted(reads, key=lambda r: (r[5], r[0], r[1])), "error": error}
+
+
+def _scan_notebook_source(lines: list[str], where: list[tuple[int, int]], table: ReaderTable) -> list | None:
+    data = "\n".join(lines).encode("utf-8")
+    candidates = table.candidate_lines(data)
+    if not candidates:
+        return []
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError):
+        return None
+    out = []
+    for line, column, call, target, kind in _scan_tree(tree, table, candidates, data.splitlines()):
+        cell, cell_line = where[line - 1] if 0 < line <= len(where) else (None, line)
+        out.append([cell_line, column, call, target, kind, cell])
+    return out

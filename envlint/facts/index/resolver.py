@@ -1,0 +1,312 @@
+"""Resolve a project's declared requirements for the target over index metadata (PIN003).
+
+resolvelib is the backtracking resolver pip uses; this module is its provider: candidates come
+from the index's project pages (files that install on the target, Requires-Python honoured, yanked
+versions only for exact pins, prereleases only when asked for or when nothing else matches),
+dependencies from PEP 658 metadata files (else the wheel's own METADATA). Extras are modelled the
+way pip does: ``name[extra]`` is a node of its own that depends on ``name`` at the same version.
+
+Nothing is installed and nothing is built: an sdist without trustworthy metadata (PEP 643) counts
+as having no dependencies, which can hide a conflict but never invents one. Projects the index
+does not know (private packages, the project itself, URL and path declarations) are taken as
+given. The work is bounded by ``resolver-timeout`` seconds and ``resolver-max-rounds`` rounds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+from resolvelib import AbstractProvider, BaseReporter, ResolutionImpossible, ResolutionTooDeep, Resolver
+from resolvelib.structs import RequirementInformation
+
+from envlint.facts.project.model import DeclaredRequirement
+from envlint.facts.target import Target
+from envlint.facts.index.fact import Index, LookupFailed
+from envlint.index.models import IndexFile, ProjectInfo, best_wheel
+
+#: Declaration sources the resolver takes (the install sets decide which extras and groups go together).
+RESOLVED_SOURCES = frozenset({"pyproject", "requirements", "setup.cfg", "setup.py", "poetry", "environment.yml",
+                              "optional", "dependency-group"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    """Canonical name."""
+    version: Version | None
+    """None for a project taken as given (not on the index, or declared by URL/path)."""
+    extras: frozenset[str] = frozenset()
+    file: IndexFile | None = None
+
+    @property
+    def identifier(self) -> str:
+        return identifier(self.name, self.extras)
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}" if self.version is not None else self.name
+
+
+@dataclass(frozen=True, eq=False)
+class Req:
+    """A requirement in the graph, remembering which declaration brought it in."""
+
+    requirement: Requirement
+    name: str
+    extras: frozenset[str]
+    root: DeclaredRequirement | None
+    """The declaration this requirement is, or comes from (through ``parent``)."""
+    parent: Candidate | None = None
+
+    @property
+    def identifier(self) -> str:
+        return identifier(self.name, self.extras)
+
+
+def identifier(name: str, extras: Iterable[str]) -> str:
+    extras = sorted(extras)
+    return f"{name}[{','.join(extras)}]" if extras else name
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Why the declared requirements cannot all be installed: the requirements on one project."""
+
+    name: str
+    causes: tuple[Req, ...]
+    suggestion: Version | None = None
+    """A version of ``name`` that satisfies every requirement that does not come straight from a
+    declaration of ``name`` itself (what to declare instead), when there is one."""
+    why: Mapping[str, Req] = field(default_factory=dict, compare=False)
+    """For :func:`explain`: which requirement brought each project in."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str
+    """'ok', 'conflict' or 'undecided'."""
+    conflict: Conflict | None = None
+    reason: str | None = None
+    """Why it could not decide (time or round limit, a failed look-up)."""
+    unknown: tuple[str, ...] = ()
+    """Candidates whose dependencies could not be known without building (sdists)."""
+
+
+class _Deadline(Exception):
+    pass
+
+
+def _is_exact(req: Requirement) -> bool:
+    return any(s.operator in ("==", "===") and not s.version.endswith(".*") for s in req.specifier)
+
+
+@dataclass
+class Provider(AbstractProvider):  # type: ignore[type-arg]
+    index: Index
+    target: Target
+    deadline: float
+    external: frozenset[str] = frozenset()
+    constraints: Mapping[str, Sequence[SpecifierSet]] = field(default_factory=dict)
+    unknown: set[str] = field(default_factory=set)
+    why: dict[str, Req] = field(default_factory=dict)
+    """name -> the requirement that first brought it in (one with a declaration when there is one)."""
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _check_time(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise _Deadline()
+
+    def _page(self, name: str) -> ProjectInfo | None:
+        """The project page, or None when the project is taken as given."""
+        if name in self.external:
+            return None
+        page = self.index.project(name, deadline=self.deadline)
+        if page is None:
+            raise LookupFailed(name, "look-up failed")
+        return page if page.exists else None
+
+    def _versions(self, page: ProjectInfo, reqs: list[Req], excluded: set[Version]) -> list[Candidate]:
+        exact = any(_is_exact(r.requirement) for r in reqs)
+        specs = [r.requirement.specifier for r in reqs] + list(self.constraints.get(page.name, ()))
+        usable: list[tuple[Version, IndexFile]] = []
+        for v in page.all_versions:
+            if v in excluded:
+                continue
+            files = [f for f in page.files_for(v) if f.accepts_python(self.target)
+                     and (f.kind == "sdist" or f.installs_on(self.target))]
+            if not exact:
+                files = [f for f in files if not f.yanked]
+            if not files:
+                continue
+            wheels = [f for f in files if f.kind == "wheel"]
+            usable.append((v, best_wheel(wheels, self.target) if wheels else files[0]))
+        for prereleases in (False, True):
+            chosen = [(v, f) for v, f in usable if all(s.contains(v, prereleases=prereleases or s.prereleases)
+                                                       for s in specs)]
+            if chosen:
+                extras = reqs[0].extras if reqs else frozenset()
+                return [Candidate(page.name, v, extras, f) for v, f in chosen]
+        return []
+
+    # -- resolvelib's provider API -----------------------------------------------------------
+    def identify(self, requirement_or_candidate: Req | Candidate) -> str:
+        return requirement_or_candidate.identifier
+
+    def get_preference(self, identifier: str, resolutions: Mapping[str, Candidate],
+                       candidates: Mapping[str, Iterator[Candidate]],
+                       information: Mapping[str, Iterator[RequirementInformation]],
+                       backtrack_causes: Sequence[RequirementInformation]) -> tuple:
+        infos = list(information[identifier])
+        in_causes = any(c.requirement.identifier == identifier for c in backtrack_causes)
+        pinned = any(_is_exact(i.requirement.requirement) for i in infos)
+        direct = any(i.parent is None for i in infos)
+        return (not in_causes, not pinned, not direct, identifier)
+
+    def find_matches(self, identifier: str, requirements: Mapping[str, Iterator[Req]],
+                     incompatibilities: Mapping[str, Iterator[Candidate]]) -> list[Candidate]:
+        self._check_time()
+        reqs = list(requirements[identifier])
+        name, extras = (reqs[0].name, reqs[0].extras) if reqs else (identifier.split("[")[0], frozenset())
+        for r in reqs:
+            known = self.why.get(name)
+            if known is None or (known.root is None and r.root is not None):
+                self.why[name] = r
+        page = self._page(name)
+        if page is None:
+            return [Candidate(name, None, extras)]
+        excluded = {c.version for c in incompatibilities[identifier] if c.version is not None}
+        return self._versions(page, reqs, excluded)
+
+    def is_satisfied_by(self, requirement: Req, candidate: Candidate) -> bool:
+        if candidate.version is None:
+            return True
+        return requirement.requirement.specifier.contains(candidate.version, prereleases=True)
+
+    def get_dependencies(self, candidate: Candidate) -> list[Req]:
+        self._check_time()
+        deps: list[Req] = []
+        if candidate.extras and candidate.version is not None:
+            base = Requirement(f"{candidate.name}=={candidate.version}")
+            deps.append(Req(base, candidate.name, frozenset(), None, candidate))
+        if candidate.version is None or candidate.file is None:
+            return deps
+        meta = self.index.metadata(candidate.name, candidate.file, deadline=self.deadline)
+        if meta is None:
+            self.unknown.add(str(candidate))
+            return deps
+        for req in meta.requires:
+            if candidate.extras:
+                applies = self.target.marker_applies(req.marker, candidate.extras) and \
+                    not self.target.marker_applies(req.marker)
+            else:
+                applies = self.target.marker_applies(req.marker)
+            if applies:
+                deps.append(Req(req, canonicalize_name(req.name), frozenset(canonicalize_name(e) for e in req.extras),
+                                None, candidate))
+        self._prefetch(deps)
+        return deps
+
+    def _prefetch(self, deps: list[Req]) -> None:
+        """Fetch the pages of new dependencies, then the metadata of their likeliest versions, in two
+        concurrent batches (the resolver itself asks one at a time)."""
+        names = sorted({d.name for d in deps if d.name not in self.external})
+        if not names:
+            return
+        pages = self.index.project_pages(names, deadline=self.deadline)
+        files = []
+        for d in deps:
+            page = pages.get(d.name)
+            if page is not None and page.exists:
+                top = self._versions(page, [d], set())[:1]
+                files += [c.file for c in top if c.file is not None]
+        self.index.prefetch_metadata(files, deadline=self.deadline)
+
+
+class _Quiet(BaseReporter):  # type: ignore[type-arg]
+    pass
+
+
+def roots_of(declared: Iterable[DeclaredRequirement], target: Target) -> tuple[list[Req], frozenset[str], dict[str, list[SpecifierSet]]]:
+    """Requirements to resolve, names taken as given, and constraints, from the declarations."""
+    roots: list[Req] = []
+    external: set[str] = set()
+    constraints: dict[str, list[SpecifierSet]] = {}
+    for decl in declared:
+        req = decl.requirement
+        if req is None:
+            continue
+        name = canonicalize_name(req.name)
+        if decl.url or decl.editable or req.url:
+            external.add(name)
+            continue
+        if decl.constraint:
+            if target.marker_applies(req.marker):
+                constraints.setdefault(name, []).append(req.specifier)
+            continue
+        if decl.source not in RESOLVED_SOURCES or not target.marker_applies(req.marker):
+            continue
+        roots.append(Req(req, name, frozenset(canonicalize_name(e) for e in req.extras), decl))
+    return roots, frozenset(external), constraints
+
+
+def resolve(declared: Iterable[DeclaredRequirement], target: Target, index: Index, *, timeout: float,
+            max_rounds: int, deadline: float | None = None) -> Outcome:
+    """Resolve one install's declarations (see envlint.facts.project.install_sets), within ``timeout``
+    seconds or by ``deadline`` when given (several installs share one ``resolver-timeout``)."""
+    roots, external, constraints = roots_of(declared, target)
+    if not roots:
+        return Outcome("ok")
+    deadline = time.monotonic() + timeout if deadline is None else deadline
+    if time.monotonic() >= deadline:
+        return Outcome("undecided", reason=f"could not decide in {timeout:g} s (resolver-timeout)")
+    provider = Provider(index, target, deadline, external, constraints)
+    # Ask for every declared project at once before the resolver asks one at a time.
+    index.project_pages({r.name for r in roots if r.name not in external}, deadline=deadline)
+    try:
+        provider._prefetch(roots)
+        Resolver(provider, _Quiet()).resolve(roots, max_rounds=max_rounds)
+    except _Deadline:
+        return Outcome("undecided", reason=f"could not decide in {timeout:g} s (resolver-timeout)")
+    except ResolutionTooDeep:
+        return Outcome("undecided", reason=f"could not decide in {max_rounds} rounds (resolver-max-rounds)")
+    except LookupFailed as exc:
+        return Outcome("undecided", reason=f"could not decide: the index look-up for {exc.name} failed "
+                                            "(the 'index' skipped lines say why)")
+    except ResolutionImpossible as exc:
+        return Outcome("conflict", _conflict(provider, exc.causes), unknown=tuple(sorted(provider.unknown)))
+    return Outcome("ok", unknown=tuple(sorted(provider.unknown)))
+
+
+def _conflict(provider: Provider, causes: Sequence[RequirementInformation]) -> Conflict:
+    reqs: list[Req] = []
+    for info in causes:
+        if info.requirement not in reqs:
+            reqs.append(info.requirement)
+    name = reqs[0].name if reqs else ""
+    suggestion = None
+    from_others = [r for r in reqs if r.parent is not None and r.parent.name != r.name]
+    page = provider.index.project(name) if from_others and name not in provider.external else None
+    if page is not None and page.exists:
+        found = provider._versions(page, from_others, set())
+        suggestion = found[0].version if found else None
+    return Conflict(name, tuple(reqs), suggestion, dict(provider.why))
+
+
+def explain(req: Req, why: Mapping[str, Req]) -> tuple[DeclaredRequirement | None, list[Candidate]]:
+    """The declaration a requirement comes from, and the chain of candidates from it to ``req``."""
+    chain: list[Candidate] = []
+    current: Req | None = req
+    while current is not None and current.root is None and current.parent is not None:
+        if current.parent.name == current.name:  # name[extra] -> name at the same version: not a reason
+            current = why.get(current.name) if why.get(current.name) is not current else None
+            continue
+        if current.parent in chain:
+            break
+        chain.insert(0, current.parent)
+        current = why.get(current.parent.name)
+    return (current.root if current is not None else None), chain
