@@ -45,11 +45,11 @@ def test_envlint_rule_prints_the_page(code: str) -> None:
 
 
 def test_cli_reference_lists_every_option_and_config_key() -> None:
-    from envlint.cli import _check_parser
+    from envlint.arguments import check_parser
 
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
     assert expected_files(DOCS)[DOCS / "cli.md"] == text
-    for action in _check_parser()._actions:
+    for action in check_parser()._actions:
         for option in action.option_strings:
             assert f"`{option}" in text, option
     for key in KEYS:

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 PROVIDERS: dict[str, str] = {
     "config": "envlint.facts:_config",
     "target": "envlint.facts.target:build",
-    "env_location": "envlint.facts.environment.locate:build",
-    "environment": "envlint.facts.environment.reader:build",
+    "env_location": "envlint.facts.environment.fact:build_location",
+    "environment": "envlint.facts.environment.fact:build_environment",
     "native_links": "envlint.facts.native.links:build",
     "declarations": "envlint.facts.project.declarations:build",
     "package_source": "envlint.facts.build.package_source:build",

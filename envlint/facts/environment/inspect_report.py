@@ -13,8 +13,9 @@ from packaging.version import InvalidVersion, Version
 from envlint.diagnostics import Problems
 from envlint.facts import FactUnavailable
 from envlint.facts.environment.distribution import Distribution
-from envlint.facts.environment.reader import Environment, _file_url_path, check_requires_python
-from envlint.facts.environment.locate import EnvLocation, _version_from_text
+from envlint.facts.environment.locate import EnvLocation
+from envlint.facts.environment.reader import Environment
+from envlint.facts.environment.values import check_requires_python, file_url_path, version_from_text
 
 
 def _load(report: Path) -> dict:
@@ -34,7 +35,7 @@ def _load(report: Path) -> dict:
 def python_version_of(report: Path) -> tuple[int, int, int] | None:
     env = _load(report).get("environment")
     if isinstance(env, dict):
-        return _version_from_text(str(env.get("python_full_version") or env.get("python_version") or ""))
+        return version_from_text(str(env.get("python_full_version") or env.get("python_version") or ""))
     return None
 
 
@@ -89,7 +90,7 @@ def read_report(location: EnvLocation, problems: Problems) -> Environment:
         editable = bool(dir_info.get("editable")) if isinstance(dir_info, dict) else False
         source = None
         if isinstance(dir_info, dict) and isinstance((direct_url or {}).get("url"), str):
-            source = _file_url_path(direct_url["url"])
+            source = file_url_path(direct_url["url"])
         extras = _list(meta, "provides_extra", report, name, canonical, problems)
         location_text = item.get("metadata_location")
         site_dir = Path(location_text).parent if isinstance(location_text, str) and location_text else None

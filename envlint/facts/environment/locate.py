@@ -12,13 +12,10 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from envlint.facts import FactUnavailable
+from envlint.facts.environment.values import version_from_text
 from envlint.facts.formats.text import open_regular
-
-if TYPE_CHECKING:
-    from envlint.facts import Context
 
 _LIB_PY = re.compile(r"^python(\d+)\.(\d+)t?$")
 
@@ -71,15 +68,6 @@ def read_pyvenv_cfg(prefix: Path) -> dict[str, str]:
     return values
 
 
-def _version_from_text(text: str | None) -> tuple[int, int, int] | None:
-    if not text:
-        return None
-    m = re.match(r"^\s*(\d+)\.(\d+)(?:\.(\d+))?", text)
-    if not m:
-        return None
-    return int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
-
-
 def _lib_site_dirs(prefix: Path) -> tuple[list[Path], tuple[int, int, int] | None]:
     """site-packages dirs under a POSIX or Windows prefix, and the Python version their names give."""
     dirs: list[Path] = []
@@ -109,7 +97,7 @@ def from_prefix(prefix: Path, how: str) -> EnvLocation:
     cfg = read_pyvenv_cfg(prefix)
     own, dir_version = _lib_site_dirs(prefix)
     if cfg:
-        version = _version_from_text(cfg.get("version_info") or cfg.get("version")) or dir_version
+        version = version_from_text(cfg.get("version_info") or cfg.get("version")) or dir_version
         system: list[Path] = []
         if cfg.get("include-system-site-packages", "").lower() == "true" and cfg.get("home"):
             base = Path(cfg["home"]).parent
@@ -121,7 +109,7 @@ def from_prefix(prefix: Path, how: str) -> EnvLocation:
     if (prefix / "conda-meta").is_dir():
         version = dir_version
         for rec in sorted((prefix / "conda-meta").glob("python-[0-9]*.json")):
-            version = _version_from_text(rec.name[len("python-"):]) or version
+            version = version_from_text(rec.name[len("python-"):]) or version
         return EnvLocation("conda", prefix, how, version, tuple(own))
     version = dir_version or _stdlib_version(prefix)
     extra = [d for d in _debian_site_dirs(prefix, version) if d not in own] if version else []
@@ -240,25 +228,3 @@ def discover(root: Path, environ: dict[str, str]) -> tuple[EnvLocation | None, l
         else:
             return from_prefix(local, ".venv"), notes
     return None, notes
-
-
-def build(ctx: Context) -> EnvLocation:
-    config = ctx.config
-    if config.no_env:
-        raise FactUnavailable("--no-env given", what="environment")
-    if config.inspect is not None:
-        report = Path(config.inspect)
-        from envlint.facts.environment.inspect_report import python_version_of
-
-        return EnvLocation("inspect", report.absolute(), "--inspect", python_version_of(report))
-    if config.prefix is not None:
-        return from_prefix(Path(config.prefix), "--prefix")
-    if config.python is not None:
-        return from_python(Path(config.python))
-    found, notes = discover(config.root, config.environ)
-    if found is None:
-        reason = "no environment found (give --python, --prefix or --inspect, activate a venv, or create .venv)"
-        if notes:
-            reason += "; " + "; ".join(notes)
-        raise FactUnavailable(reason, what="environment rules")
-    return found

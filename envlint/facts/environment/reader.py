@@ -13,21 +13,17 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from packaging.requirements import InvalidRequirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from envlint.diagnostics import Problems
 from envlint.facts.environment.distribution import NATIVE_SUFFIXES, CondaRecord, Distribution, deferred_extra, parse_requirement
 from envlint.facts.environment.locate import EnvLocation
+from envlint.facts.environment.values import check_requires_python, file_url_path
 from envlint.facts.formats.text import open_regular
-
-if TYPE_CHECKING:
-    from envlint.facts import Context
 
 MAX_METADATA_BYTES = 8 * 1024 * 1024
 
@@ -60,15 +56,6 @@ class Environment:
         return self.location.python_version
 
 
-def build(ctx: Context) -> Environment:
-    location = ctx.get("env_location")
-    if location.kind == "inspect":
-        from envlint.facts.environment.inspect_report import read_report
-
-        return read_report(location, ctx.problems)
-    return read_environment(location, ctx.problems)
-
-
 def read_environment(location: EnvLocation, problems: Problems) -> Environment:
     paths, pth_imports = expand_pth(location.site_dirs, problems)
     conda = _conda_owners(location.path, problems) if location.kind == "conda" else {}
@@ -97,19 +84,6 @@ def local_markers(location: EnvLocation) -> dict[str, str]:
         major, minor, micro = location.python_version
         env.update(python_version=f"{major}.{minor}", python_full_version=f"{major}.{minor}.{micro}")
     return env
-
-
-def check_requires_python(value: str | None, path: Path, problems: Problems, package: str,
-                          where: str = "") -> str | None:
-    """The Requires-Python text, or None (and an EL001 entry) when it is not a valid specifier."""
-    if not value:
-        return None
-    try:
-        SpecifierSet(value)
-    except InvalidSpecifier:
-        problems.add(path, f"{where}Requires-Python {value!r} is not a valid version specifier", package=package)
-        return None
-    return value
 
 
 def expand_pth(site_dirs: tuple[Path, ...], problems: Problems) -> tuple[list[Path], list[tuple[str, int, str]]]:
@@ -276,7 +250,7 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
     source_path = None
     url = (direct_url or {}).get("url")
     if isinstance(url, str) and url.startswith("file:") and isinstance((direct_url or {}).get("dir_info"), dict):
-        source_path = _file_url_path(url)
+        source_path = file_url_path(url)
     this_kind = kind
     if not in_site:  # metadata lives in a source tree reached through a .pth line (setup.py develop)
         editable = True
@@ -351,19 +325,6 @@ def _is_within(path: Path, parent: Path) -> bool:
 def _is_native(path: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     return name.endswith(NATIVE_SUFFIXES) or ".so." in name
-
-
-def _file_url_path(url: str) -> Path | None:
-    from urllib.parse import unquote, urlparse
-
-    try:
-        parsed = urlparse(url)
-    except ValueError:  # "file://[x": not a URL pip could have written
-        return None
-    path = unquote(parsed.path)
-    if parsed.scheme != "file" or "\x00" in path:  # no directory has a NUL byte in its name
-        return None
-    return Path(path)
 
 
 def _parse_wheel(text: str) -> tuple[tuple[str, ...], bool | None, bool]:

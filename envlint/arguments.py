@@ -1,0 +1,67 @@
+"""The command line's argument parser: what ``envlint [check]`` accepts.
+
+Its own module so that the CLI runs it and ``envlint.docs`` generates docs/cli.md's option table
+from it, without either importing the other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from envlint import __version__
+
+EXIT_USAGE = 2
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2 (argparse's convention too)
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"envlint: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def check_parser() -> argparse.ArgumentParser:
+    p = Parser(prog="envlint", description="Find what package sync cannot mirror onto Linux cluster "
+                "workers: system libraries, local data files, unsolvable pins, unbuildable local packages, "
+                "non-PyPI sources. Subcommands: `envlint rule CODE`, `envlint rules`.")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="project root (default: .)")
+    p.add_argument("--version", action="version", version=f"envlint {__version__}")
+    sel = p.add_argument_group("rule selection")
+    sel.add_argument("--select", help="comma-separated codes or prefixes to enable (e.g. BLD,SRC001)")
+    sel.add_argument("--extend-select", help="codes or prefixes to enable on top of the configured ones")
+    sel.add_argument("--ignore", help="comma-separated codes or prefixes to disable")
+    sel.add_argument("--ignore-packages", help="comma-separated distributions whose findings are dropped")
+    env = p.add_argument_group("environment (default: $VIRTUAL_ENV, a venv on PATH, $CONDA_PREFIX, .venv)")
+    exclusive = env.add_mutually_exclusive_group()
+    exclusive.add_argument("--python", type=Path, metavar="PATH", help="an interpreter (asked only as -I -S)")
+    exclusive.add_argument("--prefix", type=Path, metavar="DIR", help="a venv or conda prefix, read from files")
+    exclusive.add_argument("--inspect", type=Path, metavar="FILE", help="a `pip inspect` JSON report")
+    exclusive.add_argument("--no-env", action="store_true", help="skip the environment rules")
+    tgt = p.add_argument_group("target")
+    tgt.add_argument("--platform", help="target platform tag (default linux_x86_64)")
+    tgt.add_argument("--target-python", help="target Python version (default: the environment's)")
+    tgt.add_argument("--manylinux-glibc", help="glibc floor whose allow-listed libraries every worker has (default 2.17)")
+    tgt.add_argument("--worker-glibc", help="the workers' glibc: manylinux wheels up to it install (default 2.31)")
+    idx = p.add_argument_group("package index")
+    idx.add_argument("--index-url", help="simple index to ask (default: PyPI)")
+    idx.add_argument("--offline", action="store_true", default=None, help="use only the index cache")
+    idx.add_argument("--timeout", type=float, help="seconds per index request (default 15)")
+    idx.add_argument("--cache-dir", help="index cache directory")
+    out = p.add_argument_group("output")
+    out.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
+    out.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
+    out.add_argument("--quiet", "-q", action="store_true", help="only the findings")
+    out.add_argument("--statistics", action="store_true", help="a count per rule")
+    out.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    out.add_argument("--automation-id", help="SARIF runAutomationDetails.id (e.g. envlint/ci)")
+    ex = p.add_argument_group("exit status")
+    ex.add_argument("--fail-level", choices=["error", "warning", "info"], help="lowest severity that exits 1 (default warning)")
+    ex.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    cfg = p.add_argument_group("configuration")
+    cfg.add_argument("--config", type=Path, metavar="FILE", help="envlint.toml or pyproject.toml to use")
+    cfg.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    cfg.add_argument("--no-cache", action="store_true",
+                     help="neither read nor write the per-file scan cache (.envlint_cache/)")
+    return p
