@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 import sys
 from dataclasses import dataclass, field, replace
@@ -13,6 +12,7 @@ from typing import Any
 from envlint.config import Config
 from envlint.diagnostics import Diagnostic, Finding, Skipped
 from envlint.facts import Context, FactUnavailable
+from envlint.paths import relative_path
 from envlint.registry import Rule, all_rules
 
 INPUT_ERROR_CODE = "EL001"
@@ -167,21 +167,6 @@ def _anchors(root: Path, declared: Any) -> dict[str, Any]:
         "main_file": relative_path(root, main) if main is not None else None,
         "declared": {name: (relative_path(root, d.path) or "", d.line, d.column) for name, d in declared.items()},
     }
-
-
-def relative_path(root: Path, path: str | os.PathLike[str] | None) -> str | None:
-    if path is None:
-        return None
-    p = Path(path)
-    if not p.is_absolute():
-        return p.as_posix()
-    try:
-        return p.relative_to(root).as_posix()
-    except ValueError:
-        try:
-            return p.resolve().relative_to(root.resolve()).as_posix()
-        except (ValueError, OSError):
-            return p.as_posix()
 
 
 def _to_diagnostic(root: Path, r: Rule, f: Finding) -> Diagnostic:

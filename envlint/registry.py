@@ -1,13 +1,17 @@
-"""Rules: the record, the ``@rule`` decorator, and the catalogue loaded from ``envlint.rules``.
+"""Rules: the record, the declarations, and the catalogue loaded from ``envlint.rules``.
 
-A rule is a function whose parameters *name the facts it needs* (``environment``, ``target``,
-``project``, ...). The engine builds only the facts that enabled rules ask for.
+A rule is one declaration in one catalogue entry of ``rules/`` (a module, or a package for a rule
+with one check per input), named ``<code>_<what>``; that entry's docstring is the rule's
+documentation. A check is a function whose parameters *name the facts it needs* (``environment``,
+``target``, ``project``, ...); the engine builds only the facts that enabled rules ask for.
 
-One code may have several check functions (``@rule`` applied again with the same code, name,
-severity and summary, usually from another module): e.g. SRC002 has an environment part and a
-project part. The engine runs each check on its own, so a part whose facts are unavailable (no
-environment) is skipped while the other part still runs. The documentation comes from the module
-whose docstring has the sections; the other modules may have a plain docstring.
+- ``@rule(code=, name=, severity=, summary=)`` on a module's check function declares a rule with
+  that one check.
+- ``declare(__name__, code=, name=, severity=, summary=, checks=(...))`` in a rule package's
+  ``__init__`` declares a rule with one check per input (e.g. SRC002: ``environment.check``, the
+  installed distributions, and ``project.check``, what the project declares). The engine runs each
+  check on its own, so a check whose facts are unavailable (no environment) is skipped while the
+  others still run.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ import importlib
 import inspect
 import pkgutil
 import re
-from collections.abc import Callable, Iterable
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from envlint.diagnostics import Finding, Severity
@@ -51,9 +56,13 @@ class Rule:
     summary: str
     """One line, no trailing period."""
     doc: str
-    """Markdown with the sections of :data:`SECTIONS` (the rule module's docstring, title removed)."""
+    """Markdown with the sections of :data:`SECTIONS` (the declaring module's docstring, title removed)."""
     checks: tuple[Check, ...]
-    """Every check function registered under this code (at least one), ordered by module."""
+    """Every check function of this code (at least one), in declaration order."""
+    module: str = ""
+    """The module that declares the rule (its docstring is :attr:`doc`)."""
+    precision: str = "high"
+    """How exact the detection is: 'high' (reads exact metadata) or 'medium' (a heuristic reading of code)."""
 
     @property
     def check(self) -> CheckFn:
@@ -78,48 +87,67 @@ class Rule:
 _RULES: dict[str, Rule] = {}
 
 
-def rule(*, code: str, name: str, severity: Severity, summary: str) -> Callable[[CheckFn], CheckFn]:
-    """Register a check function as a rule. Its module docstring is the rule's documentation."""
-    if not _CODE.match(code):
-        raise ValueError(f"bad rule code {code!r}")
-    if not _NAME.match(name):
-        raise ValueError(f"rule name must be kebab-case: {name!r}")
+def rule(*, code: str, name: str, severity: Severity, summary: str,
+         precision: str = "high") -> Callable[[CheckFn], CheckFn]:
+    """Declare a rule whose one check is the decorated function; its module's docstring is the documentation."""
 
     def register(fn: CheckFn) -> CheckFn:
-        module = inspect.getmodule(fn)
-        doc = inspect.cleandoc(module.__doc__ or "") if module else ""
-        # The first paragraph is the title line ("Conflicting pins (PIN001)."); the rest is the body.
-        body = doc.split("\n\n", 1)[1] if "\n\n" in doc else ""
-        check = Check(fn, tuple(inspect.signature(fn).parameters))
-        existing = _RULES.get(code)
-        if existing is None:
-            _RULES[code] = Rule(code, name, severity, summary, body.strip(), (check,))
-            return fn
-        if (existing.name, existing.severity, existing.summary) != (name, severity, summary):
-            raise ValueError(f"rule {code} registered twice with different name, severity or summary: "
-                             f"{existing.name!r}/{existing.severity.value}/{existing.summary!r} vs "
-                             f"{name!r}/{severity.value}/{summary!r}")
-        # A re-imported module replaces its own check instead of adding a second copy.
-        checks = [c for c in existing.checks if c.key != check.key] + [check]
-        checks.sort(key=lambda c: c.key)
-        doc = existing.doc or body.strip()
-        if existing.doc and body.strip() and _has_sections(body) and not _has_sections(existing.doc):
-            doc = body.strip()
-        _RULES[code] = Rule(code, name, severity, summary, doc, tuple(checks))
+        declare(fn.__module__, code=code, name=name, severity=severity, summary=summary, checks=(fn,),
+                precision=precision)
         return fn
 
     return register
 
 
-def _has_sections(doc: str) -> bool:
-    return any(f"## {section}" in doc for section in SECTIONS)
+def declare(module: str, *, code: str, name: str, severity: Severity, summary: str,
+            checks: Sequence[CheckFn], precision: str = "high") -> None:
+    """Declare a rule in ``module`` (pass ``__name__``) with these checks; the module's docstring is the
+    documentation: a title line (``Conflicting pins (PIN001).``), a blank line, then the sections.
+
+    A code belongs to one module. Declaring it again from the same module adds checks (name,
+    severity and summary must agree); a re-imported module replaces its own checks.
+    """
+    if not _CODE.match(code):
+        raise ValueError(f"bad rule code {code!r}")
+    if not _NAME.match(name):
+        raise ValueError(f"rule name must be kebab-case: {name!r}")
+    if not checks:
+        raise ValueError(f"rule {code} declares no check")
+    new = [Check(fn, tuple(inspect.signature(fn).parameters)) for fn in checks]
+    existing = _RULES.get(code)
+    if existing is None:
+        _RULES[code] = Rule(code, name, severity, summary, _documentation(module), tuple(new), module, precision)
+        return
+    if existing.module != module:
+        raise ValueError(f"rule {code} is declared in {existing.module} and again in {module}: declare it once, "
+                         "with one check per input (see envlint.registry.declare)")
+    if (existing.name, existing.severity, existing.summary, existing.precision) != \
+            (name, severity, summary, precision):
+        raise ValueError(f"rule {code} registered twice with different name, severity or summary: "
+                         f"{existing.name!r}/{existing.severity.value}/{existing.summary!r} vs "
+                         f"{name!r}/{severity.value}/{summary!r}")
+    merged = list(existing.checks)
+    for check in new:
+        same = [i for i, c in enumerate(merged) if c.key == check.key]
+        if same:
+            merged[same[0]] = check
+        else:
+            merged.append(check)
+    _RULES[code] = Rule(code, name, severity, summary, existing.doc, tuple(merged), module, precision)
+
+
+def _documentation(module: str) -> str:
+    """The module's docstring without its first paragraph (the title line)."""
+    doc = inspect.cleandoc(getattr(sys.modules.get(module), "__doc__", None) or "")
+    return doc.split("\n\n", 1)[1].strip() if "\n\n" in doc else ""
 
 
 def all_rules(wanted: Callable[[str], bool] | None = None) -> list[Rule]:
     """The rules of the catalogue, sorted by code: every rule, or those whose code ``wanted`` accepts.
 
-    A rule module's file name starts with its code (``pin001_conflicting_pins.py``), so a run with
-    ``--select DAT`` imports only the DAT modules and none of the facts the others import.
+    A catalogue entry's name starts with its code (``pin001_conflicting_pins.py``, the package
+    ``src002_direct_reference/``), so a run with ``--select DAT`` imports only the DAT entries and none
+    of the facts the others import.
     """
     import envlint.rules as package
 

@@ -52,13 +52,13 @@ from typing import TYPE_CHECKING
 
 from envlint.config import Config
 from envlint.diagnostics import Finding, Severity
-from envlint.engine import relative_path
 from envlint.facts import FactUnavailable
 from envlint.facts.project.install_sets import OPTION_SOURCES, InstallSet
 from envlint.facts.project.model import DeclaredRequirement
 from envlint.facts.target import Target
 from envlint.facts.index.installed import describe_target
 from envlint.facts.index.resolver import Conflict, explain, resolve
+from envlint.paths import relative_path
 from envlint.registry import rule
 
 if TYPE_CHECKING:

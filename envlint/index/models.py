@@ -11,7 +11,7 @@ import marshal
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urljoin
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -25,8 +25,26 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
-if TYPE_CHECKING:
-    from envlint.facts.target import Target
+
+class WheelTarget(Protocol):
+    """What this module needs to know of the workers (the target fact has it): the index client sits
+    below the facts and never imports them."""
+
+    @property
+    def python(self) -> str:
+        """The target Python's version, e.g. ``3.11.4``."""
+
+    @property
+    def python_version(self) -> tuple[int, int, int]: ...
+
+    @property
+    def platform_tags(self) -> tuple[str, ...]:
+        """Platform tags the workers accept, best first."""
+
+    @property
+    def tags(self) -> frozenset[Tag]:
+        """Every wheel tag the target interpreter accepts."""
+
 
 #: Archive suffixes of sdists pip installs: .tar.gz and .zip (PEP 625), and the legacy ones it still
 #: accepts (pip's ``SUPPORTED_EXTENSIONS`` less wheels). packaging's parser knows only the first two.
@@ -65,7 +83,7 @@ class IndexFile:
     def is_platform_specific(self) -> bool:
         return self.kind == "wheel" and all(t.platform != "any" for t in self.tags)
 
-    def accepts_python(self, target: Target) -> bool:
+    def accepts_python(self, target: WheelTarget) -> bool:
         if not self.requires_python:
             return True
         try:
@@ -74,7 +92,7 @@ class IndexFile:
             return True  # installers ignore a broken Requires-Python too
         return spec.contains(Version(target.python), prereleases=True)
 
-    def installs_on(self, target: Target) -> bool:
+    def installs_on(self, target: WheelTarget) -> bool:
         """A wheel the target's installer picks (tags and Requires-Python)."""
         return self.kind == "wheel" and bool(self.tags & target.tags) and self.accepts_python(target)
 
@@ -163,7 +181,7 @@ class ProjectInfo:
             self._parsed[v] = tuple(f for f in files if f is not None and f.version == v)
         return self._parsed[v]
 
-    def availability(self, version: Version | str, target: Target) -> Availability:
+    def availability(self, version: Version | str, target: WheelTarget) -> Availability:
         if not self.exists:
             return Availability(NO_PROJECT)
         files = self.files_for(version)
@@ -177,7 +195,7 @@ class ProjectInfo:
             return Availability(SDIST_ONLY, files, None, sdist)
         return Availability(NO_COMPATIBLE_FILE, files)
 
-    def newest_with_wheel(self, target: Target, *, include_prereleases: bool = False) -> Version | None:
+    def newest_with_wheel(self, target: WheelTarget, *, include_prereleases: bool = False) -> Version | None:
         """The newest non-yanked version with a wheel for the target."""
         for v in self.all_versions:
             if v.is_prerelease and not include_prereleases:
@@ -311,7 +329,7 @@ def _wheel_tags(text: str) -> frozenset[Tag]:
         raise InvalidWheelFilename(f"invalid wheel tag {text!r}") from exc
 
 
-def best_wheel(wheels: Iterable[IndexFile], target: Target) -> IndexFile:
+def best_wheel(wheels: Iterable[IndexFile], target: WheelTarget) -> IndexFile:
     """The wheel the installer would prefer: the most specific tag in the target's order."""
     order = _tag_order(target.python_version[:2], target.platform_tags)
     worst = len(order)

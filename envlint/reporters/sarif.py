@@ -30,6 +30,7 @@ from urllib.parse import quote
 
 from envlint import __url__, __version__
 from envlint.diagnostics import Diagnostic, Severity
+from envlint.paths import relative_path
 
 if TYPE_CHECKING:
     from envlint.engine import Report
@@ -91,8 +92,6 @@ def _outside(path: str, report: Report) -> bool:
     env = report.environment or {}
     env_path = env.get("path")
     if env_path and env.get("kind") != "inspect":
-        from envlint.engine import relative_path
-
         rel = relative_path(report.root, env_path)
         if rel and not rel.startswith(("/", "../")) and (path == rel or path.startswith(rel.rstrip("/") + "/")):
             return True

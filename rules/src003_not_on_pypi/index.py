@@ -1,9 +1,5 @@
-"""Not on PyPI (SRC003), the index part: what the package index says about installed distributions.
-
-The rule's documentation (both parts) is in ``src003_not_on_pypi.py``: the registry keeps one
-module's docstring per rule. This part asks the index for each distribution installed from one and
-reports no such project, no such version (errors) and yanked versions (a warning).
-"""
+"""SRC003, the index part: what the package index says about installed distributions (no such project, no
+such version, yanked)."""
 
 from __future__ import annotations
 
@@ -15,15 +11,12 @@ from envlint.facts.environment.reader import Environment
 from envlint.facts.target import Target
 from envlint.facts.index.installed import index_installed
 from envlint.index.models import NO_PROJECT, NO_VERSION
-from envlint.registry import rule
 
 if TYPE_CHECKING:
     from envlint.facts.index.fact import Index
 
 
-@rule(code="SRC003", name="not-on-pypi", severity=Severity.ERROR,
-      summary="A distribution installed from an index cannot come from PyPI")
-def check_index(environment: Environment, target: Target, index: Index) -> Iterator[Finding]:
+def check(environment: Environment, target: Target, index: Index) -> Iterator[Finding]:
     dists = index_installed(environment)
     pages = index.project_pages(d.canonical_name for d in dists)
     for dist in dists:

@@ -1,24 +1,18 @@
-"""Direct reference (SRC002), the project part: direct references the project declares.
-
-The rule's documentation is in ``src002_direct_reference.py`` (the environment part).
-"""
+"""SRC002, the project part: direct references the project declares, each at its line."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from envlint.diagnostics import Finding, Severity
+from envlint.diagnostics import Finding
 from envlint.facts.project.model import DeclaredRequirement, Project
-from envlint.registry import rule
 
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar")
 
 
-@rule(code="SRC002", name="direct-reference", severity=Severity.WARNING,
-      summary="A distribution comes from a VCS URL or an archive, not from a package index")
-def check_project(project: Project) -> Iterator[Finding]:
+def check(project: Project) -> Iterator[Finding]:
     local_installs = {p.name for p in project.local_packages if p.origin != "project" and p.name}
     for req in project.requirements:
         if not req.url:

@@ -42,38 +42,10 @@ version, read the reason and move to the release that replaced it (`pip install 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from envlint.diagnostics import Severity
+from envlint.registry import declare
+from envlint.rules.src003_not_on_pypi import index, labels
 
-from envlint.diagnostics import Finding, Severity
-from envlint.facts.environment.distribution import Distribution
-from envlint.facts.environment.reader import Environment
-from envlint.registry import rule
-
-
-def local_version_label(dist: Distribution) -> str | None:
-    """The local label of a distribution installed from an index ('cpu' for 2.1.0+cpu), else None.
-
-    None for direct-reference, local-directory and conda installs: those are other rules' concern.
-    """
-    if dist.direct_url is not None or dist.is_local_directory or dist.conda is not None:
-        return None
-    if dist.parsed_version is None:
-        return None
-    return dist.parsed_version.local
-
-
-@rule(code="SRC003", name="not-on-pypi", severity=Severity.ERROR,
-      summary="A distribution installed from an index cannot come from PyPI")
-def check(environment: Environment) -> Iterator[Finding]:
-    for dist in environment.distributions:
-        label = local_version_label(dist)
-        if label is None:
-            continue
-        public = dist.parsed_version.public if dist.parsed_version is not None else dist.version
-        yield Finding(
-            message=(f"{dist.name} {dist.version} has the local version label '+{label}': PyPI never serves "
-                     "local versions, so it came from another index and package sync cannot install it from PyPI"),
-            package=dist.canonical_name, package_version=dist.version,
-            help=(f'install the public release if PyPI has it (pip install "{dist.name}=={public}"), or publish '
-                  f"{dist.name} to PyPI under a version without a label"),
-        )
+declare(__name__, code="SRC003", name="not-on-pypi", severity=Severity.ERROR,
+        summary="A distribution installed from an index cannot come from PyPI",
+        checks=(labels.check, index.check))

@@ -1,25 +1,18 @@
-"""Built for another platform (BLD004), the project part: local packages whose compiled code is built here.
-
-The rule's documentation is in ``bld004_foreign_build.py`` (the environment part, which judges the
-WHEEL tags of installed packages). This part covers local packages whose build compiles native code
-(``ext_modules``, Cython, setuptools-rust, maturin, scikit-build-core, meson-python) and whose
-platform the environment does not record in a wheel tag (the project itself, editable installs
-tagged ``py3-none-any``, legacy develop installs): they are built where the environment lives.
-"""
+"""BLD004, the project part: local packages that compile native code and whose platform no wheel tag records
+(the project itself, editable installs tagged ``py3-none-any``, legacy develop installs): they are built where
+the environment lives."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from envlint.diagnostics import Finding, Severity
+from envlint.diagnostics import Finding
 from envlint.facts.project.model import Project
 from envlint.facts.target import Target
-from envlint.registry import rule
+from envlint.rules.bld004_foreign_build.environment import runs_on
 
 
-@rule(code="BLD004", name="foreign-build", severity=Severity.ERROR,
-      summary="Compiled code that package sync takes from this machine was built for another platform")
-def check_project(project: Project, target: Target) -> Iterator[Finding]:
+def check(project: Project, target: Target) -> Iterator[Finding]:
     built_on = project.env_platform
     if built_on is None:
         return
@@ -54,10 +47,3 @@ def _described(platform: str) -> str:
     built = Target(platform=platform)
     system = {"linux": "Linux", "macos": "macOS", "windows": "Windows"}.get(built.os, built.os)
     return f"{system} {built.arch}"
-
-
-def runs_on(platform: str, target: Target) -> bool:
-    if platform.startswith("musllinux") and not target.platform.startswith("musllinux"):
-        return False
-    built = Target(platform=platform)
-    return built.os == target.os and built.arch == target.arch
