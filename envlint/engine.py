@@ -5,36 +5,19 @@ from __future__ import annotations
 import fnmatch
 import re
 import sys
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from envlint.config import Config
 from envlint.diagnostics import Diagnostic, Finding, Skipped
+from envlint.docs import rule_info
 from envlint.facts import Context, FactUnavailable
 from envlint.paths import relative_path
 from envlint.registry import Rule, all_rules
+from envlint.report import Report
 
 INPUT_ERROR_CODE = "EL001"
-
-
-@dataclass
-class Report:
-    """Everything a reporter needs; reporters know nothing else (no rules, no facts)."""
-
-    root: Path
-    diagnostics: list[Diagnostic]
-    skipped: list[Skipped]
-    rules: list[Rule]
-    """The rules that were enabled (SARIF lists them all)."""
-    target: dict[str, Any] | None = None
-    environment: dict[str, Any] | None = None
-    environment_description: str | None = None
-    notes: list[str] = field(default_factory=list)
-    main_file: str | None = None
-    """The project's main dependency file (relative POSIX path), where SARIF anchors a finding that has no project line."""
-    declared: dict[str, tuple[str, int, int | None]] = field(default_factory=dict)
-    """Canonical name -> (relative path, line, column) of the project's first declaration (SARIF anchors)."""
 
 
 def _specificity(code: str, selectors: list[str]) -> int:
@@ -130,7 +113,7 @@ def run(config: Config) -> Report:
         root=config.root,
         diagnostics=diagnostics,
         skipped=skipped,
-        rules=rules,
+        rules=[rule_info(r) for r in rules],
         target=target.to_json() if target is not None else None,
         environment=location.to_json() if location is not None else None,
         environment_description=location.describe() if location is not None else None,

@@ -48,7 +48,8 @@ from envlint.registry import rule
 
 
 @rule(code="DAT001", name="relative-data-path", severity=Severity.WARNING,
-      summary="Code reads a local file by a relative path that package sync does not copy to the workers")
+      summary="Code reads a local file by a relative path that package sync does not copy to the workers",
+      precision="medium")
 def check(data_reads: list[DataRead]) -> Iterator[Finding]:
     for read in data_reads:
         if read.kind != "relative":

@@ -38,7 +38,8 @@ from envlint.registry import rule
 
 
 @rule(code="DAT002", name="absolute-data-path", severity=Severity.WARNING,
-      summary="Code reads a local file by an absolute path that exists only on this machine")
+      summary="Code reads a local file by an absolute path that exists only on this machine",
+      precision="medium")
 def check(data_reads: list[DataRead]) -> Iterator[Finding]:
     for read in data_reads:
         if read.kind != "absolute":

@@ -43,7 +43,8 @@ from envlint.registry import rule
 
 
 @rule(code="DAT003", name="package-file-not-shipped", severity=Severity.WARNING,
-      summary="A local package reads a file next to its code that its wheel will not include")
+      summary="A local package reads a file next to its code that its wheel will not include",
+      precision="medium")
 def check(local_packages: list[LocalPackage]) -> Iterator[Finding]:
     for package in local_packages:
         for read in package.data_reads:

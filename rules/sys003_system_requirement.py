@@ -37,7 +37,8 @@ from envlint.registry import rule
 
 
 @rule(code="SYS003", name="system-requirement", severity=Severity.WARNING,
-      summary="A distribution needs a system program or library at run time that its wheel does not bundle")
+      summary="A distribution needs a system program or library at run time that its wheel does not bundle",
+      precision="medium")
 def check(environment: Environment, system_requirements: SystemRequirements) -> Iterator[Finding]:
     for dist in environment.distributions:
         need = system_requirements.needs.get(dist.canonical_name)

@@ -19,6 +19,7 @@ import pytest
 
 from envlint import __url__, __version__
 from envlint.diagnostics import Diagnostic, Severity, Skipped
+from envlint.docs import rule_info
 from envlint.engine import Report
 from envlint.registry import all_rules, get_rule
 from envlint.reporters.sarif import MAX_RESULTS, to_sarif
@@ -112,7 +113,8 @@ def synthetic_report(root: Path, *, main_file: str | None = "pyproject.toml") ->
                        path="/home/alice/.venv/lib/python3.11/site-packages/psycopg2/_psycopg.so", line=None),
             Diagnostic(r.code, r.name, r.severity, f"{r.code}: the environment as a whole"),
         ]
-    return Report(root=root, diagnostics=diags, skipped=[Skipped("index rules: SRC003", "offline")], rules=rules,
+    return Report(root=root, diagnostics=diags, skipped=[Skipped("index rules: SRC003", "offline")],
+                  rules=[rule_info(r) for r in rules],
                   main_file=main_file, declared={"numpy": ("requirements.txt", 2, 1)})
 
 
@@ -176,7 +178,8 @@ def test_more_results_than_github_shows_keeps_the_most_severe(validator: Any, tm
     diags = [Diagnostic(r.code, r.name, Severity.INFO, f"note {i}", path=f"f{i:05d}.py", line=1)
              for i in range(MAX_RESULTS)]
     diags += [Diagnostic(r.code, r.name, Severity.ERROR, f"error {i}", path=f"g{i}.py", line=1) for i in range(3)]
-    report = Report(root=tmp_path, diagnostics=diags, skipped=[], rules=all_rules(), main_file="pyproject.toml")
+    report = Report(root=tmp_path, diagnostics=diags, skipped=[], rules=[rule_info(r) for r in all_rules()],
+                    main_file="pyproject.toml")
     sarif = to_sarif(report)
     assert_valid(validator, sarif)
     [run] = sarif["runs"]
@@ -270,7 +273,7 @@ def test_fingerprints_survive_line_shifts_and_upgrades(tmp_path: Path) -> None:
 
     rules = {r.code: r for r in all_rules()}
     r = rules["PIN001"]
-    report = Report(root=tmp_path, diagnostics=[], skipped=[], rules=list(rules.values()))
+    report = Report(root=tmp_path, diagnostics=[], skipped=[], rules=[rule_info(r) for r in rules.values()])
     before = Diagnostic(r.code, r.name, r.severity, "distributed 2022.5.1 requires dask==2022.05.1, but dask "
                         "2022.1.0 is installed", path="requirements.txt", line=2, package="dask",
                         package_version="2022.1.0")
@@ -343,7 +346,8 @@ def test_a_file_inside_the_environment_is_not_a_repository_location(validator: A
     diags = [Diagnostic(r.code, r.name, Severity.ERROR, "needs libpq.so.5", path=so, package="psycopg2",
                         package_version="2.9.10"),
              Diagnostic(r.code, r.name, Severity.ERROR, "outside", path="../elsewhere/x.py", line=4)]
-    report = Report(root=tmp_path, diagnostics=diags, skipped=[], rules=all_rules(), main_file="setup.cfg",
+    report = Report(root=tmp_path, diagnostics=diags, skipped=[], rules=[rule_info(r) for r in all_rules()],
+                    main_file="setup.cfg",
                     environment={"kind": "venv", "path": str(tmp_path / ".venv"), "how": ".venv", "python": "3.11.7"},
                     declared={"psycopg2": ("setup.cfg", 12, 5)})
     sarif = to_sarif(report)

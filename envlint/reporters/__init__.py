@@ -1,4 +1,4 @@
-"""Reporters render a :class:`~envlint.engine.Report`; they know diagnostics, never rules or facts."""
+"""Reporters render a :class:`~envlint.report.Report`; they know diagnostics, never rules or facts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from envlint.engine import Report
+    from envlint.report import Report
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from envlint.diagnostics import Diagnostic, Severity
 from envlint.reporters.plain import clean
 
 if TYPE_CHECKING:
-    from envlint.engine import Report
+    from envlint.report import Report
     from envlint.reporters import Options
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

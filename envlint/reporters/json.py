@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 from envlint import __version__
 
 if TYPE_CHECKING:
-    from envlint.engine import Report
+    from envlint.report import Report
     from envlint.reporters import Options
 
 SCHEMA_VERSION = 1

@@ -33,8 +33,7 @@ from envlint.diagnostics import Diagnostic, Severity
 from envlint.paths import relative_path
 
 if TYPE_CHECKING:
-    from envlint.engine import Report
-    from envlint.registry import Rule
+    from envlint.report import Report, RuleInfo
     from envlint.reporters import Options
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -45,8 +44,6 @@ MAX_RESULTS = 5000
 MAX_TAGS = 10
 MAX_DESCRIPTION = 1024
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-#: Rule families whose detection is heuristic (static reading of code); the rest read exact metadata.
-PRECISION = {"DAT": "medium", "SYS003": "medium"}
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
 _WINDOWS_ABS = re.compile(r"^[A-Za-z]:[\\/]")
 _SITE = re.compile(r"^.*?/(?:site|dist)-packages/")
@@ -56,29 +53,22 @@ _NUMBERS = re.compile(r"\d[\w.+!-]*")
 # ---------------------------------------------------------------------------------------- rules
 
 
-def _precision(rule: Rule) -> str:
-    return PRECISION.get(rule.code, PRECISION.get(rule.family, "high"))
-
-
 def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
     text = text.strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _rule_descriptor(rule: Rule) -> dict[str, Any]:
-    from envlint.docs import rule_description, rule_markdown, rule_url
-
-    markdown = rule_markdown(rule)
+def _rule_descriptor(rule: RuleInfo) -> dict[str, Any]:
     tags = ["envlint", "package-sync", rule.family.lower(), rule.name][:MAX_TAGS]
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": _clip(rule.summary + ".")},
-        "fullDescription": {"text": _clip(rule_description(rule) or rule.summary + ".")},
-        "help": {"text": markdown, "markdown": markdown},
-        "helpUri": rule_url(rule.code),
+        "fullDescription": {"text": _clip(rule.description or rule.summary + ".")},
+        "help": {"text": rule.help_markdown, "markdown": rule.help_markdown},
+        "helpUri": rule.help_uri,
         "defaultConfiguration": {"level": LEVEL[rule.severity]},
-        "properties": {"tags": tags, "precision": _precision(rule)},
+        "properties": {"tags": tags, "precision": rule.precision},
     }
 
 
@@ -166,7 +156,7 @@ def fingerprint(d: Diagnostic, report: Report) -> str:
 # ---------------------------------------------------------------------------------------- results
 
 
-def _message(d: Diagnostic, rule: Rule | None) -> str:
+def _message(d: Diagnostic, rule: RuleInfo | None) -> str:
     text = d.message.strip() or (rule.summary if rule else d.code)
     if d.help and d.help.strip():
         text += f"\nHelp: {d.help.strip()}"
@@ -174,7 +164,7 @@ def _message(d: Diagnostic, rule: Rule | None) -> str:
 
 
 def _result(d: Diagnostic, anchor: tuple[str, int, int | None], index: dict[str, int],
-            rules: dict[str, Rule], fp: str) -> dict[str, Any]:
+            rules: dict[str, RuleInfo], fp: str) -> dict[str, Any]:
     result: dict[str, Any] = {"ruleId": d.code}
     if d.code in index:
         result["ruleIndex"] = index[d.code]

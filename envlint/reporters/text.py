@@ -18,7 +18,7 @@ from envlint.diagnostics import Diagnostic, Severity
 from envlint.reporters.plain import clean
 
 if TYPE_CHECKING:
-    from envlint.engine import Report
+    from envlint.report import Report
     from envlint.reporters import Options
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
