@@ -16,13 +16,7 @@ from urllib.parse import urljoin
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.tags import Tag
-from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
-    canonicalize_version,
-    parse_sdist_filename,
-    parse_wheel_filename,
-)
+from packaging.utils import canonicalize_version, parse_sdist_filename, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
 
 
@@ -318,17 +312,6 @@ def _join_dir(base_url: str, directory: str) -> str:
     return urljoin(base_url, directory)
 
 
-@lru_cache(maxsize=4096)
-def _wheel_tags(text: str) -> frozenset[Tag]:
-    """The tags of a wheel filename's ``py-abi-platform`` part (shared by many files)."""
-    from packaging.tags import parse_tag
-
-    try:
-        return parse_tag(text)
-    except ValueError as exc:  # packaging's InvalidTag (an empty component): a bad filename
-        raise InvalidWheelFilename(f"invalid wheel tag {text!r}") from exc
-
-
 def best_wheel(wheels: Iterable[IndexFile], target: WheelTarget) -> IndexFile:
     """The wheel the installer would prefer: the most specific tag in the target's order."""
     order = _tag_order(target.python_version[:2], target.platform_tags)
@@ -353,14 +336,7 @@ def index_file(filename: str, url: str, *, requires_python: str | None = None,
     """An IndexFile from a filename, or None for files installers never pick (eggs, .exe, bad names)."""
     try:
         if filename.endswith(".whl"):
-            parts = filename[:-4].split("-")
-            if len(parts) in (5, 6):
-                # name, version and build checked by packaging on the file name with a trivial tag;
-                # the tag part (parse_tag never rejects one) parsed once per distinct text
-                _name, version, _build, _ = parse_wheel_filename("-".join(parts[:-3]) + "-py3-none-any.whl")
-                tags = _wheel_tags("-".join(parts[-3:]))
-            else:
-                _name, version, _build, tags = parse_wheel_filename(filename)  # raises: wrong dash count
+            _name, version, _build, tags = parse_wheel_filename(filename)
             kind = "wheel"
         elif (suffix := sdist_suffix(filename)) is not None:
             # the name and version rules do not depend on the suffix: parse as the .tar.gz it could be
@@ -369,7 +345,7 @@ def index_file(filename: str, url: str, *, requires_python: str | None = None,
             kind = "sdist"
         else:
             return None
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # packaging's InvalidWheelFilename, InvalidSdistFilename, InvalidVersion, InvalidTag
         return None
     return IndexFile(
         filename=filename, url=url, kind=kind, version=version, tags=frozenset(tags),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import unquote, urlparse
 
+from packaging.utils import parse_wheel_filename
+
 from envlint.diagnostics import Finding
 from envlint.facts.environment.distribution import Distribution
 from envlint.facts.environment.reader import Environment
@@ -84,8 +86,11 @@ def _compiled_wheel(dist: Distribution) -> bool:
     if dist.has_wheel_file:
         return False
     name = unquote(urlparse(dist.url or "").path).rsplit("/", 1)[-1]
-    parts = name[:-4].split("-")
-    return len(parts) >= 5 and parts[-2] != "none"  # name-version[-build]-python-abi-platform
+    try:
+        _, _, _, tags = parse_wheel_filename(name)
+    except ValueError:  # not a wheel name pip installs
+        return False
+    return any(t.abi != "none" for t in tags)
 
 
 def _help(dist: Distribution) -> str:
