@@ -38,7 +38,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project.model import LocalPackage
+from envlint.facts.build.model import (BackendLeavesOut, HatchlingGitignored, OutsidePackages, PdmNotSelected,
+                                       SetuptoolsNotPackageData, UvExcluded)
+from envlint.facts.project.model import LeftOut, LocalPackage
 from envlint.registry import rule
 
 
@@ -48,7 +50,7 @@ from envlint.registry import rule
 def check(local_packages: list[LocalPackage]) -> Iterator[Finding]:
     for package in local_packages:
         for read in package.data_reads:
-            if not read.missing:
+            if not read.missing or read.left_out is None:
                 continue
             base = package.root
             target = _show(read.target, base) + ("/" if read.is_dir else "")
@@ -57,11 +59,12 @@ def check(local_packages: list[LocalPackage]) -> Iterator[Finding]:
                 what = f"{len(read.missing)} file(s) under {target} (e.g. {first})"
             else:
                 what = "it"
+            why, fix = explain(read.left_out)
             yield Finding(
                 message=(f"{_show(read.where.path, base)} reads {target} next to its code ({read.expression}), but the "
-                         f"wheel of {package.name or base.name} will not include {what}: {read.why}"),
+                         f"wheel of {package.name or base.name} will not include {what}: {why}"),
                 **read.where.location,
-                package=package.name, package_version=package.version, help=read.fix,
+                package=package.name, package_version=package.version, help=fix,
             )
 
 
@@ -70,3 +73,48 @@ def _show(path: Path, base: Path) -> str:
         return path.relative_to(base).as_posix()
     except ValueError:
         return str(path)
+
+
+def explain(left_out: LeftOut) -> tuple[str, str]:
+    """Why the wheel leaves the file out, and how to ship it, in the terms of the package's backend."""
+    file = left_out.file
+    match left_out:
+        case OutsidePackages(shipped=shipped):
+            return (f"{file} is outside the shipped packages ({', '.join(shipped) or 'nothing'}), and wheels carry "
+                    "only package contents",
+                    "move the file into the package directory (and declare it as package data if the build backend "
+                    "needs that), then read it with importlib.resources.files(<package>)")
+        case SetuptoolsNotPackageData(package=name, in_package=rel):
+            return _setuptools_why(left_out), (
+                f'declare it: package_data={{"{name}": ["{_pattern(rel)}"]}} in setup.py, or '
+                f'[tool.setuptools.package-data] {name} = ["{_pattern(rel)}"] in pyproject.toml')
+        case HatchlingGitignored(package=name, in_package=rel):
+            return (f"{file} is ignored by .gitignore, and hatchling leaves ignored files out of the wheel",
+                    f'force it in: [tool.hatch.build.targets.wheel.force-include] "{file}" = '
+                    f'"{name.replace(".", "/")}/{rel}"')
+        case UvExcluded():
+            return (f"{file} matches a [tool.uv.build-backend] exclude (wheel-exclude, source-exclude or the "
+                    f"default __pycache__/*.pyc/*.pyo), so uv_build leaves it out of the wheel",
+                    "narrow the exclude pattern so that it no longer matches the file")
+        case PdmNotSelected():
+            return (f"{file} is not selected by [tool.pdm.build] (outside includes, or matched by excludes or "
+                    f"source-includes), so pdm-backend leaves it out of the wheel",
+                    f'include it: [tool.pdm.build] includes = [..., "{file}"] (a path more specific than the exclude '
+                    f'wins), and keep it out of source-includes')
+        case BackendLeavesOut(backend=backend):
+            return f"{backend} leaves {file} out of the wheel", "declare it as package data for the build backend"
+    raise TypeError(f"DAT003 has no words for {type(left_out).__name__}")
+
+
+def _setuptools_why(left_out: SetuptoolsNotPackageData) -> str:
+    if left_out.include_package_data and left_out.manifest:
+        return f"it matches neither package_data nor MANIFEST.in, so setuptools leaves {left_out.file} out of the wheel"
+    if left_out.include_package_data:
+        return (f"include_package_data takes only files listed in MANIFEST.in (there is none), and no package_data "
+                f"pattern matches {left_out.file}")
+    return f"setuptools ships only .py files of {left_out.package} unless package_data names the others"
+
+
+def _pattern(rel: str) -> str:
+    """A package_data pattern for the file at ``rel`` in its package: itself, or its directory's files of its kind."""
+    return rel if "/" not in rel else f"{rel.rsplit('/', 1)[0]}/*{Path(rel).suffix}"

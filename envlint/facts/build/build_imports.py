@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from packaging.utils import canonicalize_name
 
 from envlint.diagnostics import Problems
-from envlint.facts.formats import setup_py as setup_py_mod
-from envlint.facts.environment.import_map import ImportMap, curated, is_stdlib
+from envlint.facts.build.model import BackendNotProvided
 from envlint.facts.build.package_source import PackageSource
-from envlint.facts.project.model import BuildImport, BuildProblem, CompiledCode, Position
+from envlint.facts.code.imports import ImportRef, find_imports
+from envlint.facts.environment.import_map import ImportMap, curated, is_stdlib
 from envlint.facts.formats.text import read_text
+from envlint.facts.project.model import BuildImport, CompiledCode, Position
 
 if TYPE_CHECKING:
     from envlint.facts.environment.reader import Environment
@@ -60,7 +61,7 @@ def build_provides(source: PackageSource, environment: Environment | None, targe
     return frozenset(names)
 
 
-def backend_problem(source: PackageSource, provides: frozenset[str]) -> BuildProblem | None:
+def backend_problem(source: PackageSource, provides: frozenset[str]) -> BackendNotProvided | None:
     """A build-backend that no listed requirement provides (pip fails to import it)."""
     pp = source.pyproject
     if pp is None or pp.doc is None or not source.backend or pp.backend_path or pp.build_requires is None:
@@ -69,12 +70,8 @@ def backend_problem(source: PackageSource, provides: frozenset[str]) -> BuildPro
     providers = curated().backends.get(module)
     if providers is None or set(providers) & provides:
         return None
-    listed = ", ".join(r.raw for r in pp.build_requires) or "nothing"
-    return BuildProblem(
-        f"build-backend {source.backend!r} comes from {providers[0]}, but [build-system] requires lists {listed}, "
-        f"so the isolated build cannot import the backend",
-        pp.at("build-system", "build-backend"),
-        f"add \"{providers[0]}\" to [build-system] requires")
+    return BackendNotProvided(pp.at("build-system", "build-backend"), source.backend, providers[0],
+                              tuple(r.raw for r in pp.build_requires))
 
 
 def _local_base(root: Path, top: str, package_dirs: list[Path]) -> Path | None:
@@ -118,7 +115,7 @@ def build_imports(source: PackageSource, provides: frozenset[str], import_map: C
         package_dirs = [source.root / v for v in package_dir.values() if isinstance(v, str)]
     out: list[BuildImport] = []
     seen_files: set[Path] = {sp.path}
-    queue: list[tuple[setup_py_mod.SetupPy, Path | None]] = [(sp, None)]
+    queue: list[tuple[Path, list[ImportRef], Path | None]] = [(sp.path, sp.imports, None)]
     mapping: ImportMap | None = None
 
     def follow(local: Path) -> None:
@@ -127,14 +124,13 @@ def build_imports(source: PackageSource, provides: frozenset[str], import_map: C
             return
         seen_files.add(local)
         text = read_text(local, problems, package=package)
-        if text is not None:
-            nested = setup_py_mod.ast_imports(local, text)
-            if nested.error is None:
-                queue.append((nested, local))
+        nested = find_imports(local, text) if text is not None else None
+        if nested is not None:
+            queue.append((local, nested, local))
 
     while queue:
-        parsed, via = queue.pop(0)
-        for ref in parsed.imports:
+        path, imports, via = queue.pop(0)
+        for ref in imports:
             if ref.context != "module":
                 continue
             if ref.level:  # `from ._version import v` in a local package module that setup.py imports
@@ -159,7 +155,7 @@ def build_imports(source: PackageSource, provides: frozenset[str], import_map: C
             if mapping is None:
                 mapping = import_map()
             candidates = mapping.candidates(ref.module)
-            out.append(BuildImport(ref.module, Position(parsed.path, ref.line, ref.column), candidates,
+            out.append(BuildImport(ref.module, Position(path, ref.line, ref.column), candidates,
                                    bool(set(candidates) & provides), via))
     return out, sorted(seen_files - {sp.path})
 

@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Problems, Skipped
 from envlint.facts.build import package_source
-from envlint.facts.project.model import BuildProblem, DataRead, LocalPackage, Position
+from envlint.facts.build.model import NoBuildFiles, SourceMissing
+from envlint.facts.project.model import DataRead, LocalPackage, Position
 from envlint.facts.formats.text import MAX_MODULE_BYTES, read_text
 
 if TYPE_CHECKING:
     from envlint.facts import Context
     from envlint.facts.environment.import_map import ImportMap
-    from envlint.facts.build.wheel_contents import WheelPlan
+    from envlint.facts.build.wheel_plan import WheelPlan
     from envlint.facts.environment.distribution import Distribution
     from envlint.facts.environment.reader import Environment
     from envlint.facts.target import Target
@@ -115,33 +116,30 @@ def analyse(origin: str, root: Path, dist: Distribution | None, source: package_
             problems: Problems) -> LocalPackage:
     # The analysers (packaging, libcst for setup.py) load only when there is a local package.
     from envlint.facts.build import build_imports as build_analysis
-    from envlint.facts.build import wheel_contents
+    from envlint.facts.build import prediction as wheel_prediction
+    from envlint.facts.build import wheel_gaps
 
     name = dist.canonical_name if dist is not None else None
     common = dict(origin=origin, version=dist.version if dist is not None else None,
                   wheel_tags=dist.wheel_tags if dist is not None else (),
                   installed_version=dist.version if dist is not None else None)
     if not root.is_dir():
-        return LocalPackage(root=root, name=name, **common, build_problems=(BuildProblem(
-            f"the source directory {root} of this {origin} install does not exist, so it cannot be built into a "
-            "wheel", Position(root), "reinstall it from where its source is now (pip install -e <dir>), or uninstall it"),))
+        return LocalPackage(root=root, name=name, **common, build_problems=(SourceMissing(Position(root), root, origin),))
     if source is None:
         source = package_source.load(root, problems, package=name)
     name = name or source.canonical_name
     if not source.has_build_files:
-        return LocalPackage(root=root, name=name, **common, build_problems=(BuildProblem(
-            f"{root} has no pyproject.toml, setup.py or setup.cfg, so pip cannot build it into a wheel",
-            Position(root), "add a pyproject.toml with [build-system] and [project] tables"),))
+        return LocalPackage(root=root, name=name, **common, build_problems=(NoBuildFiles(Position(root), root),))
     build_problems = list(source.problems)
     provides = build_analysis.build_provides(source, environment, target)
     backend = build_analysis.backend_problem(source, provides)
     if backend is not None:
         build_problems.append(backend)
-    prediction = wheel_contents.predict(source)
+    prediction = wheel_prediction.predict(source)
     build_problems += prediction.problems
     plan = prediction.plan
     # A selection the backend refuses is BLD002; predicting what it would leave out adds nothing.
-    gaps = wheel_contents.gaps(source, plan) if plan is not None and not prediction.problems else []
+    gaps = wheel_gaps.gaps(source, plan) if plan is not None and not prediction.problems else []
     reads = data_reads(plan, problems, name) if plan is not None else []
     imports, local_modules = build_analysis.build_imports(source, provides, import_map, problems, package=name)
     return LocalPackage(
@@ -171,12 +169,13 @@ def _module_name(path: Path, plan: WheelPlan) -> str:
 
 
 def data_reads(plan: WheelPlan, problems: Problems, package: str | None) -> list[DataRead]:
+    from envlint.facts.build.prediction import left_out
+    from envlint.facts.build.wheel_plan import is_test_file, walk_files
     from envlint.facts.code import package_reads
-    from envlint.facts.build import wheel_contents
 
     out: list[DataRead] = []
     for path in plan.python_files(limit=MAX_SCANNED_MODULES):
-        if wheel_contents.is_test_file(path):
+        if is_test_file(path):
             continue
         text = read_text(path, problems, limit=MAX_MODULE_BYTES, package=package)
         if not text:
@@ -195,7 +194,7 @@ def data_reads(plan: WheelPlan, problems: Problems, package: str | None) -> list
                 missing: tuple[Path, ...] = (target,) if verdict is False else ()
                 is_dir = False
             elif target.is_dir():
-                files = wheel_contents.walk_files(target, 500)
+                files = walk_files(target, 500)
                 if not files or any(f.suffix == ".py" for f in files):
                     continue  # a code directory (often put on sys.path), not a data directory
                 files = [f for f in files if f.suffix != ".pyc"]
@@ -203,51 +202,6 @@ def data_reads(plan: WheelPlan, problems: Problems, package: str | None) -> list
                 is_dir = True
             else:
                 continue
-            why, fix = explain_missing(plan, missing[0]) if missing else ("", "")
             out.append(DataRead(target, Position(path, read.line, read.column), read.expression, missing, is_dir,
-                                why, fix))
+                                left_out(plan, missing[0]) if missing else None))
     return out
-
-
-def explain_missing(plan: WheelPlan, file: Path) -> tuple[str, str]:
-    """Why ``file`` is not in the wheel and how to ship it, in the terms of the package's backend."""
-    owners = plan.owners(file)
-    rel_root = _rel(file, plan.root)
-    if not owners:
-        shipped = ", ".join(sorted({n.split(".", 1)[0] for n in plan.packages} | set(plan.modules))) or "nothing"
-        return (f"{rel_root} is outside the shipped packages ({shipped}), and wheels carry only package contents",
-                "move the file into the package directory (and declare it as package data if the build backend "
-                "needs that), then read it with importlib.resources.files(<package>)")
-    name, directory = owners[0]
-    rel = file.relative_to(directory).as_posix()
-    pattern = rel if "/" not in rel else f"{rel.rsplit('/', 1)[0]}/*{file.suffix}"
-    if plan.backend == "setuptools":
-        if plan.include_package_data and plan.manifest is not None:
-            why = f"it matches neither package_data nor MANIFEST.in, so setuptools leaves {rel_root} out of the wheel"
-        elif plan.include_package_data:
-            why = (f"include_package_data takes only files listed in MANIFEST.in (there is none), and no package_data "
-                   f"pattern matches {rel_root}")
-        else:
-            why = f"setuptools ships only .py files of {name} unless package_data names the others"
-        return why, (f'declare it: package_data={{"{name}": ["{pattern}"]}} in setup.py, or '
-                     f'[tool.setuptools.package-data] {name} = ["{pattern}"] in pyproject.toml')
-    if plan.backend == "hatchling":
-        return (f"{rel_root} is ignored by .gitignore, and hatchling leaves ignored files out of the wheel",
-                f'force it in: [tool.hatch.build.targets.wheel.force-include] "{rel_root}" = "{name.replace(".", "/")}/{rel}"')
-    if plan.backend == "uv_build":
-        return (f"{rel_root} matches a [tool.uv.build-backend] exclude (wheel-exclude, source-exclude or the "
-                f"default __pycache__/*.pyc/*.pyo), so uv_build leaves it out of the wheel",
-                "narrow the exclude pattern so that it no longer matches the file")
-    if plan.backend == "pdm-backend":
-        return (f"{rel_root} is not selected by [tool.pdm.build] (outside includes, or matched by excludes or "
-                f"source-includes), so pdm-backend leaves it out of the wheel",
-                f'include it: [tool.pdm.build] includes = [..., "{rel_root}"] (a path more specific than the exclude '
-                f'wins), and keep it out of source-includes')
-    return (f"{plan.backend} leaves {rel_root} out of the wheel", "declare it as package data for the build backend")
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Problems
-from envlint.facts.project.model import BuildProblem, Position
+from envlint.facts.build.backends import REGISTRY
+from envlint.facts.build.model import UnparsableBuildFile
+from envlint.facts.project.model import BuildFailure, Position
 from envlint.facts.formats.text import not_a_file, read_text
 
 if TYPE_CHECKING:
@@ -17,29 +19,13 @@ if TYPE_CHECKING:
     from envlint.facts.formats import setup_cfg as setup_cfg_mod
     from envlint.facts.formats import setup_py as setup_py_mod
 
-#: build-backend module -> the family whose file selection envlint predicts.
-BACKEND_FAMILIES = {
-    "setuptools.build_meta": "setuptools",
-    "hatchling.build": "hatchling",
-    "flit_core.buildapi": "flit",
-    "flit.buildapi": "flit",
-    "poetry.core.masonry.api": "poetry",
-    "poetry.masonry.api": "poetry",
-    "uv_build": "uv",
-    "pdm.backend": "pdm",
-    "maturin": "maturin",
-    "scikit_build_core.build": "scikit-build-core",
-    "mesonpy": "meson-python",
-}
-
-
 @dataclass
 class PackageSource:
     root: Path
     pyproject: pyproject_mod.PyProject | None = None
     setup_py: setup_py_mod.SetupPy | None = None
     setup_cfg: setup_cfg_mod.SetupCfg | None = None
-    problems: list[BuildProblem] = field(default_factory=list)
+    problems: list[BuildFailure] = field(default_factory=list)
     """Why the build fails before any file selection (unparsable files, bad pyproject tables)."""
 
     @property
@@ -68,7 +54,8 @@ class PackageSource:
 
     @property
     def family(self) -> str:
-        return BACKEND_FAMILIES.get(self.backend_module, "other")
+        """The module of :mod:`envlint.facts.build.backends` that predicts this backend's wheel, or 'other'."""
+        return REGISTRY.get(self.backend_module, "other")
 
     @property
     def has_build_system(self) -> bool:
@@ -157,12 +144,9 @@ def load(root: Path, problems: Problems, package: str | None = None) -> PackageS
                 message, line, column = parsed.error
                 problems.add(setup_py, message, line=line, column=column, package=package)
                 if message.startswith("does not parse"):  # not when it is only too deeply nested to read
-                    hint = " (Python 2 syntax?)" if _looks_like_python2(text) else ""
-                    source.problems.append(BuildProblem(
-                        f"setup.py does not parse as Python 3{hint}: {message.removeprefix('does not parse as Python 3: ')}",
-                        Position(setup_py, line, column),
-                        "port setup.py to Python 3 (the build runs it with the workers' Python 3), or replace it "
-                        "with a [project] table in pyproject.toml"))
+                    source.problems.append(UnparsableBuildFile(
+                        Position(setup_py, line, column), "setup.py",
+                        message.removeprefix("does not parse as Python 3: "), _looks_like_python2(text)))
     return source
 
 

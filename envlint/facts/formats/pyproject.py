@@ -2,7 +2,7 @@
 
 Values come from tomllib, positions from :mod:`envlint.facts.formats.toml`. Problems that stop a wheel
 build (no ``requires``, an invalid requirement string, ``[project]`` without a name or version)
-are collected as :class:`~envlint.facts.project.model.BuildProblem` for BLD002; a TOML syntax
+are collected as neutral facts (:mod:`envlint.facts.build.model`) that BLD002 words; a TOML syntax
 error is also an input error (EL001).
 """
 
@@ -16,7 +16,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from envlint.diagnostics import Problems
 from envlint.facts.formats import toml as toml_doc
-from envlint.facts.project.model import BuildProblem, DeclaredRequirement, IndexSetting, Position
+from envlint.facts.build.model import (MissingKey, NotAList, NotARequirementString, NotAString,
+                                       NotATable, UnparsableBuildFile, UnparsableRequirement)
+from envlint.facts.project.model import BuildFailure, DeclaredRequirement, IndexSetting, Position
 from envlint.facts.formats.text import read_text
 
 
@@ -36,7 +38,7 @@ class PyProject:
     group_includes: dict[str, list[str]] = field(default_factory=dict)
     """PEP 735 ``{include-group = ...}`` entries, by the group that holds them."""
     index_settings: list[IndexSetting] = field(default_factory=list)
-    problems: list[BuildProblem] = field(default_factory=list)
+    problems: list[BuildFailure] = field(default_factory=list)
 
     def at(self, *key: Any) -> Position:
         line = self.doc.line_of(*key) if self.doc is not None else None
@@ -66,9 +68,8 @@ def load(path: Path, problems: Problems) -> PyProject | None:
     if isinstance(parsed, toml_doc.TomlError):
         problems.add(path, f"invalid TOML: {parsed.message}", line=parsed.line, column=parsed.column)
         result = PyProject(path, None, parsed)
-        result.problems.append(BuildProblem(
-            f"pyproject.toml is not valid TOML ({parsed.message}), so no build frontend can read it",
-            Position(path, parsed.line, parsed.column), "fix the TOML syntax at this line"))
+        result.problems.append(UnparsableBuildFile(Position(path, parsed.line, parsed.column), "pyproject.toml",
+                                                   parsed.message))
         return result
     result = PyProject(path, parsed)
     _build_system(result)
@@ -86,9 +87,7 @@ def _requirement_list(result: PyProject, key: tuple[Any, ...], source: str, *, b
     if value is None:
         return out
     if not isinstance(value, list):
-        result.problems.append(BuildProblem(
-            f"{_key_text(key)} must be a list of requirement strings", result.at(*key),
-            f"write {_key_text(key)} as a list, e.g. [\"numpy>=1.24\"]"))
+        result.problems.append(NotAList(result.at(*key), _key_text(key)))
         return out
     for item in value:
         if isinstance(item, dict) and source == "dependency-group":
@@ -97,9 +96,7 @@ def _requirement_list(result: PyProject, key: tuple[Any, ...], source: str, *, b
                 result.group_includes.setdefault(str(key[-1]), []).append(included)
             continue
         if not isinstance(item, str):
-            result.problems.append(BuildProblem(
-                f"{_key_text(key)} holds {item!r}, which is not a requirement string", result.at(*key),
-                "write each requirement as a string"))
+            result.problems.append(NotARequirementString(result.at(*key), _key_text(key), item))
             continue
         line, column = doc.string_position(key, item)
         where = Position(result.path, line, column)
@@ -108,9 +105,8 @@ def _requirement_list(result: PyProject, key: tuple[Any, ...], source: str, *, b
         except InvalidRequirement as exc:
             req = None
             if source != "dependency-group":  # groups are not part of the wheel's metadata
-                result.problems.append(BuildProblem(
-                    f"invalid requirement {item!r} in {_key_text(key)}: {str(exc).splitlines()[0]}", where,
-                    "write a PEP 508 requirement such as \"numpy>=1.24\" or \"pkg @ https://...\""))
+                result.problems.append(UnparsableRequirement(where, "pyproject.toml", _key_text(key), item,
+                                                          str(exc).splitlines()[0]))
         group = str(key[-1]) if source in ("optional", "dependency-group") else None
         out.append(DeclaredRequirement(raw=item, requirement=req, where=where, source=source,
                                        url=req.url if req is not None else None, group=group))
@@ -131,22 +127,15 @@ def _build_system(result: PyProject) -> None:
         return
     result.has_build_system = True
     if not isinstance(table, dict):
-        result.problems.append(BuildProblem("[build-system] must be a table", result.at("build-system"),
-                                            "write [build-system] as a table with requires and build-backend"))
+        result.problems.append(NotATable(result.at("build-system"), "build-system"))
         return
     if "requires" not in table:
-        result.problems.append(BuildProblem(
-            "[build-system] has no 'requires' key, which pip and build require, so the package cannot be built",
-            result.at("build-system"),
-            'add the build requirements, e.g. requires = ["setuptools>=61"] and build-backend = '
-            '"setuptools.build_meta"'))
+        result.problems.append(MissingKey(result.at("build-system"), "build-system", "requires"))
     else:
         result.build_requires = _requirement_list(result, ("build-system", "requires"), "build-system", build=True)
     backend = table.get("build-backend")
     if backend is not None and not isinstance(backend, str):
-        result.problems.append(BuildProblem("[build-system] build-backend must be a string",
-                                            result.at("build-system", "build-backend"),
-                                            'write e.g. build-backend = "setuptools.build_meta"'))
+        result.problems.append(NotAString(result.at("build-system", "build-backend"), "[build-system] build-backend"))
     elif isinstance(backend, str):
         result.build_backend = backend.strip()
     paths = table.get("backend-path")
@@ -162,8 +151,7 @@ def _project(result: PyProject) -> None:
         _dependency_groups(result)
         return
     if not isinstance(project, dict):
-        result.problems.append(BuildProblem("[project] must be a table", result.at("project"),
-                                            "write [project] as a table with name and version"))
+        result.problems.append(NotATable(result.at("project"), "project"))
         return
     dynamic = project.get("dynamic") or []
     dynamic = [d for d in dynamic if isinstance(d, str)] if isinstance(dynamic, list) else []
@@ -171,14 +159,9 @@ def _project(result: PyProject) -> None:
     if isinstance(name, str) and name.strip():
         result.name = name.strip()
     else:
-        result.problems.append(BuildProblem(
-            "[project] has no name, so no build backend accepts it", result.at("project"),
-            'add name = "<your-distribution>" to [project]'))
+        result.problems.append(MissingKey(result.at("project"), "project", "name"))
     if "version" not in project and "version" not in dynamic:
-        result.problems.append(BuildProblem(
-            "[project] has no version and does not list it in dynamic, so no build backend accepts it",
-            result.at("project"),
-            'add version = "0.1.0" to [project], or dynamic = ["version"] when the backend computes it'))
+        result.problems.append(MissingKey(result.at("project"), "project", "version"))
     result.requirements += _requirement_list(result, ("project", "dependencies"), "pyproject")
     optional = project.get("optional-dependencies")
     if isinstance(optional, dict):

@@ -14,7 +14,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from envlint.diagnostics import Problems
 from envlint.facts.formats import ini as ini_doc
-from envlint.facts.project.model import BuildProblem, DeclaredRequirement, Position, setuptools_extra
+from envlint.facts.build.model import UnparsableBuildFile, UnparsableRequirement
+from envlint.facts.project.model import BuildFailure, DeclaredRequirement, Position, setuptools_extra
 from envlint.facts.formats.setup_py import FindPackages
 from envlint.facts.formats.text import read_text
 
@@ -35,7 +36,7 @@ class SetupCfg:
     package_data: dict[str, list[str]] | None = None
     exclude_package_data: dict[str, list[str]] | None = None
     include_package_data: bool | None = None
-    problems: list[BuildProblem] = field(default_factory=list)
+    problems: list[BuildFailure] = field(default_factory=list)
 
     @property
     def configures_package(self) -> bool:
@@ -70,9 +71,7 @@ def load(path: Path, problems: Problems) -> SetupCfg | None:
     if isinstance(parsed, ini_doc.IniError):
         problems.add(path, f"invalid setup.cfg: {parsed.message}", line=parsed.line)
         result = SetupCfg(path, None)
-        result.problems.append(BuildProblem(
-            f"setup.cfg does not parse ({parsed.message}), so setuptools stops before building",
-            Position(path, parsed.line), "fix the line (setup.cfg is an INI file: 'key = value' under a [section])"))
+        result.problems.append(UnparsableBuildFile(Position(path, parsed.line), "setup.cfg", parsed.message))
         return result
     result = SetupCfg(path, parsed)
     name = parsed.get("metadata", "name")
@@ -118,7 +117,7 @@ def load(path: Path, problems: Problems) -> SetupCfg | None:
 
 
 def _requirements(path: Path, value: ini_doc.IniValue, source: str,
-                  problems: list[BuildProblem]) -> list[DeclaredRequirement]:
+                  problems: list[BuildFailure]) -> list[DeclaredRequirement]:
     out = []
     for text, line, column in _items(value, ";" if len(value.items) <= 1 else ","):
         if text.startswith("file:"):
@@ -127,9 +126,8 @@ def _requirements(path: Path, value: ini_doc.IniValue, source: str,
         try:
             req: Requirement | None = Requirement(text)
         except InvalidRequirement as exc:
-            problems.append(BuildProblem(
-                f"invalid requirement {text!r} in setup.cfg [options] {value.key}: {str(exc).splitlines()[0]}", where,
-                "write a PEP 508 requirement such as numpy>=1.24"))
+            problems.append(UnparsableRequirement(where, "setup.cfg", f"[options] {value.key}", text,
+                                               str(exc).splitlines()[0]))
             req = None
         out.append(DeclaredRequirement(raw=text, requirement=req, where=where, source=source,
                                        url=req.url if req is not None else None))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from envlint.facts.code.imports import GUARD_EXCEPTIONS, ImportRef, imports_of, weaker
 from envlint.facts.project.model import Position
 
 
@@ -26,32 +27,11 @@ class _Dynamic:
 #: A value that cannot be known without running the code.
 DYNAMIC: Any = _Dynamic()
 
-_GUARD_EXCEPTIONS = {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
 _SETUP_NAMES = {"setup"}
 _MUTATORS = {"update", "append", "extend", "insert", "setdefault", "pop", "remove", "clear", "add", "discard",
              "__setitem__", "popitem"}
 _EXTENSION_NAMES = {"Extension", "Pybind11Extension", "CUDAExtension", "CppExtension", "RustExtension",
                     "cythonize", "CMakeExtension"}
-
-
-@dataclass(frozen=True)
-class ImportRef:
-    module: str
-    """Dotted name as written (``Cython.Build``); '' for ``from . import x``."""
-    line: int
-    column: int
-    context: str
-    """'module' (always runs), 'guarded' (in try/except ImportError), 'conditional' (under if/for/while or
-    an except/else branch) or 'function' (inside a def or class body). In setup.py, which pip runs as
-    ``__main__``, the body of ``if __name__ == "__main__":`` counts as 'module'."""
-    level: int = 0
-    """Relative import level (``from . import x`` is 1)."""
-    names: tuple[str, ...] = ()
-    """For ``from X import a, b``: the imported names."""
-
-    @property
-    def top(self) -> str:
-        return self.module.split(".", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -115,7 +95,7 @@ def parse(path: Path, text: str) -> SetupPy:
 
     result = SetupPy(path)
     guard = _libcst_guard(text)
-    if guard is not None:
+    if isinstance(guard, tuple):
         result.error = guard
         return result
     try:
@@ -134,6 +114,9 @@ def parse(path: Path, text: str) -> SetupPy:
         _Collector(result, positions).collect(wrapper.module)
     except RecursionError:  # valid Python nested deeper than libcst's tree walk can follow
         result.error = ("nested too deeply to read statically", None, None)
+        return result
+    if guard is not None:  # pip runs setup.py as __main__
+        result.imports = imports_of(guard, text, as_main=True)
     return result
 
 
@@ -144,10 +127,11 @@ _MAX_NESTING = 1000
 _TOO_DEEP = ("nested too deeply to read statically", None, None)
 
 
-def _libcst_guard(text: str) -> tuple[str, int | None, int | None] | None:
-    """Why ``text`` must not reach libcst, or None. CPython's parser goes first: it fails cleanly
-    (RecursionError, MemoryError, "too many nested parentheses") where libcst's would crash, and
-    libcst's nesting for what CPython keeps flat (``and`` chains, dotted names) is counted on its tree."""
+def _libcst_guard(text: str) -> tuple[str, int | None, int | None] | ast.Module | None:
+    """Why ``text`` must not reach libcst; else CPython's tree of it (for the imports), or None when
+    only libcst may read it. CPython's parser goes first: it fails cleanly (RecursionError,
+    MemoryError, "too many nested parentheses") where libcst's would crash, and libcst's nesting for
+    what CPython keeps flat (``and`` chains, dotted names) is counted on its tree."""
     try:
         tree = ast.parse(text)
     except SyntaxError as err:
@@ -175,7 +159,7 @@ def _libcst_guard(text: str) -> tuple[str, int | None, int | None] | None:
         if depth > _MAX_NESTING:
             return _TOO_DEEP
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-    return None
+    return tree
 
 
 def _syntax_error(text: str, exc: Any) -> tuple[str, int | None, int | None]:
@@ -224,24 +208,24 @@ class _Collector:
         if isinstance(stmt, cst.If):
             self.scan_calls(stmt.test)
             # pip runs setup.py as __main__: `if __name__ == "__main__":` always runs, its else branch never.
-            self.walk_block(stmt.body, context if _is_main_test(stmt.test) else _weaker(context, "conditional"))
+            self.walk_block(stmt.body, context if _is_main_test(stmt.test) else weaker(context, "conditional"))
             orelse = stmt.orelse
             while orelse is not None:
                 if isinstance(orelse, cst.If):
                     self.scan_calls(orelse.test)
-                    self.walk_block(orelse.body, _weaker(context, "conditional"))
+                    self.walk_block(orelse.body, weaker(context, "conditional"))
                     orelse = orelse.orelse
                 else:
-                    self.walk_block(orelse.body, _weaker(context, "conditional"))
+                    self.walk_block(orelse.body, weaker(context, "conditional"))
                     orelse = None
             return
         if isinstance(stmt, cst.Try):
             guarded = any(_catches_import_error(h) for h in stmt.handlers)
-            self.walk_block(stmt.body, _weaker(context, "guarded") if guarded else context)
+            self.walk_block(stmt.body, weaker(context, "guarded") if guarded else context)
             for handler in stmt.handlers:
-                self.walk_block(handler.body, _weaker(context, "conditional"))
+                self.walk_block(handler.body, weaker(context, "conditional"))
             if stmt.orelse is not None:
-                self.walk_block(stmt.orelse.body, _weaker(context, "conditional"))
+                self.walk_block(stmt.orelse.body, weaker(context, "conditional"))
             if stmt.finalbody is not None:
                 self.walk_block(stmt.finalbody.body, context)
             return
@@ -251,13 +235,13 @@ class _Collector:
             self.walk_block(stmt.body, context)
             return
         if isinstance(stmt, (cst.For, cst.While)):
-            self.walk_block(stmt.body, _weaker(context, "conditional"))
+            self.walk_block(stmt.body, weaker(context, "conditional"))
             if stmt.orelse is not None:
-                self.walk_block(stmt.orelse.body, _weaker(context, "conditional"))
+                self.walk_block(stmt.orelse.body, weaker(context, "conditional"))
             return
         body = getattr(stmt, "body", None)
         if body is not None:
-            self.walk_block(body, _weaker(context, "conditional"))
+            self.walk_block(body, weaker(context, "conditional"))
 
     def walk_block(self, block: Any, context: str) -> None:
         import libcst as cst
@@ -271,22 +255,8 @@ class _Collector:
     def small_statement(self, small: Any, context: str) -> None:
         import libcst as cst
 
-        if isinstance(small, cst.Import):
-            for alias in small.names:
-                name = _dotted(alias.name)
-                if name:
-                    self.add_import(name, self.pos(alias.name), context)
-            return
-        if isinstance(small, cst.ImportFrom):
-            level = len(small.relative)
-            module = _dotted(small.module) if small.module is not None else ""
-            names: tuple[str, ...] = ()
-            if not isinstance(small.names, cst.ImportStar):
-                names = tuple(n for n in (_dotted(a.name) for a in small.names) if n)
-            where = self.pos(small.module) if small.module is not None else self.pos(small)
-            self.result.imports.append(ImportRef(module or "", where.line or 0, where.column or 0, context,
-                                                 level, names))
-            return
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            return  # imports: envlint.facts.code.imports
         if isinstance(small, (cst.Assign, cst.AnnAssign)):
             targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
             for target in targets:  # kw["packages"] = ..., or a rebinding under if/def: no longer known
@@ -325,9 +295,6 @@ class _Collector:
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and \
                 isinstance(node.func.value, cst.Name) and node.func.attr.value in _MUTATORS:
             self.result.assignments[node.func.value.value] = DYNAMIC
-
-    def add_import(self, name: str, where: Position, context: str) -> None:
-        self.result.imports.append(ImportRef(name, where.line or 0, where.column or 0, context))
 
     # -- setup() and Extension() calls ----------------------------------------------------------
     def scan_calls(self, node: Any) -> None:
@@ -462,51 +429,6 @@ class _Collector:
         return DYNAMIC
 
 
-def ast_imports(path: Path, text: str) -> SetupPy:
-    """Only the imports of a module (with the same contexts), read with ``ast``: fast for large local modules."""
-    result = SetupPy(path)
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return parse(path, text)  # libcst may know a newer grammar than the host's ast
-
-    def walk(body: list[ast.stmt], context: str) -> None:
-        for stmt in body:
-            if isinstance(stmt, ast.Import):
-                for alias in stmt.names:
-                    result.imports.append(ImportRef(alias.name, stmt.lineno, stmt.col_offset + 8, context))
-            elif isinstance(stmt, ast.ImportFrom):
-                result.imports.append(ImportRef(stmt.module or "", stmt.lineno, stmt.col_offset + 6, context,
-                                                stmt.level, tuple(a.name for a in stmt.names)))
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                walk(stmt.body, "function")
-            elif isinstance(stmt, ast.Try):
-                guarded = any(h.type is None or any(
-                    (getattr(n, "id", None) or getattr(n, "attr", None)) in _GUARD_EXCEPTIONS
-                    for n in ([*h.type.elts] if isinstance(h.type, ast.Tuple) else [h.type])) for h in stmt.handlers)
-                walk(stmt.body, _weaker(context, "guarded") if guarded else context)
-                for handler in stmt.handlers:
-                    walk(handler.body, _weaker(context, "conditional"))
-                walk(stmt.orelse, _weaker(context, "conditional"))
-                walk(stmt.finalbody, context)
-            elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-                walk(stmt.body, context)
-            elif isinstance(stmt, (ast.If, ast.For, ast.AsyncFor, ast.While)):
-                walk(stmt.body, _weaker(context, "conditional"))
-                walk(stmt.orelse, _weaker(context, "conditional"))
-            elif hasattr(ast, "Match") and isinstance(stmt, ast.Match):
-                for case in stmt.cases:
-                    walk(case.body, _weaker(context, "conditional"))
-
-    walk(tree.body, "module")
-    return result
-
-
-def _weaker(outer: str, inner: str) -> str:
-    order = {"module": 0, "guarded": 1, "conditional": 2, "function": 3}
-    return outer if order[outer] >= order[inner] else inner
-
-
 def _is_main_test(test: Any) -> bool:
     """``__name__ == "__main__"`` (either way round)."""
     import libcst as cst
@@ -531,7 +453,7 @@ def _catches_import_error(handler: Any) -> bool:
         names = [_dotted(el.value) for el in kind.elements]
     else:
         names = [_dotted(kind)]
-    return any((n or "").rsplit(".", 1)[-1] in _GUARD_EXCEPTIONS for n in names)
+    return any((n or "").rsplit(".", 1)[-1] in GUARD_EXCEPTIONS for n in names)
 
 
 def _dotted(node: Any) -> str | None:
@@ -570,3 +492,17 @@ def _add(left: Any, right: Any) -> Any:
     if left is DYNAMIC and isinstance(right, (list, tuple)):
         return [DYNAMIC, *right]
     return DYNAMIC
+
+
+def ast_imports(path: Path, text: str) -> SetupPy:
+    """Only the imports of a module (see :func:`envlint.facts.code.imports.find_imports`), as a SetupPy
+    whose ``error`` is set when the text does not parse."""
+    from envlint.facts.code.imports import find_imports
+
+    result = SetupPy(path)
+    found = find_imports(path, text)
+    if found is None:
+        result.error = ("does not parse as Python 3", None, None)
+    else:
+        result.imports = found
+    return result

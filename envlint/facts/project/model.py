@@ -92,12 +92,28 @@ class IndexSetting:
 
 
 @dataclass(frozen=True)
-class BuildProblem:
-    """Why a local package does not build as a wheel (BLD002), or what its wheel leaves out (BLD005)."""
+class BuildFailure:
+    """Base of the neutral facts that say why a local package does not build as a wheel (BLD002 words
+    them). The kinds are in :mod:`envlint.facts.build.model`."""
 
-    message: str
     where: Position
-    help: str
+
+
+@dataclass(frozen=True)
+class WheelGap:
+    """Base of the neutral facts that say which Python code a local package's wheel leaves out (BLD005
+    words them). The kinds are in :mod:`envlint.facts.build.model`."""
+
+    where: Position
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """Base of the neutral facts that say why a wheel leaves a file out, and by which setting (DAT003
+    words them). The kinds are in :mod:`envlint.facts.build.model`."""
+
+    file: str
+    """The file, relative to the package's source root."""
 
 
 @dataclass(frozen=True)
@@ -135,9 +151,8 @@ class DataRead:
     missing: tuple[Path, ...]
     """Files under ``target`` that the wheel will not include (empty: all included)."""
     is_dir: bool = False
-    why: str = ""
-    """Why the wheel leaves the file out, in the backend's terms."""
-    fix: str = ""
+    left_out: LeftOut | None = None
+    """Why the wheel leaves out the first missing file, and by which setting."""
 
 
 @dataclass(frozen=True)
@@ -165,9 +180,9 @@ class LocalPackage:
     build_imports: tuple[BuildImport, ...] = ()
     local_build_modules: tuple[Path, ...] = ()
     """Local modules setup.py imports (``versioneer.py``): they need setup.py's directory on sys.path."""
-    build_problems: tuple[BuildProblem, ...] = ()
+    build_problems: tuple[BuildFailure, ...] = ()
     """BLD002: reasons the wheel build fails."""
-    wheel_gaps: tuple[BuildProblem, ...] = ()
+    wheel_gaps: tuple[WheelGap, ...] = ()
     """BLD005: Python code of the tree the wheel leaves out, or a wheel without any Python code."""
     data_reads: tuple[DataRead, ...] = ()
     compiled: CompiledCode | None = None
