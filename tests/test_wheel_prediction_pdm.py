@@ -49,7 +49,7 @@ def test_explicit_includes_are_not_guessed(tmp_path: Path) -> None:
 def test_the_prediction_matches_a_real_build(tmp_path: Path) -> None:
     from envlint.diagnostics import Problems
     from envlint.facts.build.package_source import load
-    from envlint.facts.build.wheel_contents import predict
+    from envlint.facts.build.prediction import predict
 
     project = _project(tmp_path / "p", {"src/sales/__init__.py": READS_NEXT_TO_CODE, "src/sales/rates.csv": "a\n",
                                          "src/sales/io/__init__.py": "", "src/sales/io/csv.py": "X = 1\n",

@@ -66,7 +66,7 @@ def test_configured_module_name_and_namespace(tmp_path: Path) -> None:
 def test_the_prediction_matches_a_real_build(tmp_path: Path) -> None:
     from envlint.diagnostics import Problems
     from envlint.facts.build.package_source import load
-    from envlint.facts.build.wheel_contents import predict
+    from envlint.facts.build.prediction import predict
 
     project = _project(tmp_path / "p", {"src/sales_report/__init__.py": READS_NEXT_TO_CODE,
                                          "src/sales_report/rates.csv": "a,b\n",

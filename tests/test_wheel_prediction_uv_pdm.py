@@ -216,7 +216,7 @@ def _predicted(project: Path) -> set[str]:
     """Wheel paths of the files the prediction ships: package contents and top-level modules."""
     from envlint.diagnostics import Problems
     from envlint.facts.build.package_source import load
-    from envlint.facts.build.wheel_contents import predict
+    from envlint.facts.build.prediction import predict
 
     prediction = predict(load(project, Problems()))
     plan = prediction.plan
@@ -247,7 +247,7 @@ def test_uv_build_refuses_what_envlint_reports(tmp_path: Path, case: str) -> Non
     """BLD002's prediction against the real backend: envlint reports it, and the build does fail."""
     from envlint.diagnostics import Problems
     from envlint.facts.build.package_source import load
-    from envlint.facts.build.wheel_contents import predict
+    from envlint.facts.build.prediction import predict
 
     if case == "missing":
         project = _project(tmp_path / "p", "uv", {"sales_report/__init__.py": ""})  # at the root, not in src/
