@@ -73,8 +73,8 @@ def explain(gap: WheelGap) -> tuple[str, str]:
                     f"out {sub}: `import {sub}` works here and fails on the workers",
                     f"add an empty {directory}/__init__.py (or use find_namespace_packages)")
         case SubpackageNotListed(directory=directory, subpackage=sub, selection=selection):
-            return (f"{directory}/ holds Python code, but {selection} does not list {sub!r}, so the wheel leaves it "
-                    f"out and `import {sub}` fails on the workers",
+            return (f"{directory}/ holds Python code, but {_selection(selection)} does not list {sub!r}, so the wheel "
+                    f"leaves it out and `import {sub}` fails on the workers",
                     f"add {sub!r} to packages, or use find_packages() to list every package")
         case IncludeMissesSubpackages(package=name, left_out=left, find=find, home=home):
             fixed = [f"{p}*" if _matches(name, p) and not p.endswith("*") else p for p in find.include]
@@ -84,14 +84,47 @@ def explain(gap: WheelGap) -> tuple[str, str]:
                     "on the workers",
                     f"match the subpackages too: {_include_setting(find, home, fixed)}")
         case NoPythonCode(selection=selection, candidates=candidates, misplaced=misplaced):
-            return (f"the wheel would contain no Python code: {selection.how} selects nothing, but the tree has "
+            return (f"the wheel would contain no Python code: {_selection(selection)} selects nothing, but the tree has "
                     f"{', '.join(candidates[:4])}{_MISPLACED.get(misplaced or '', '')}",
                     _select_fix(gap, bool(misplaced)))
         case ImportedCodeLeftOut(selection=selection, path=path, name=name, importer=importer, line=line):
-            return (f"{path} is imported by {importer}:{line} (`import {name}`), but {selection.how} leaves it out "
-                    f"of the wheel, so the import fails on the workers",
+            return (f"{path} is imported by {importer}:{line} (`import {name}`), but {_selection(selection)} leaves it "
+                    "out of the wheel, so the import fails on the workers",
                     _ship_fix(selection, name, path))
     raise TypeError(f"BLD005 has no words for {type(gap).__name__}")
+
+
+def _selection(selection: Selection) -> str:
+    """The file selection as a user would name it: the setting as written, or the backend's default."""
+    if selection.setting:
+        return f"{selection.setting} in {selection.home}" if selection.home else selection.setting
+    found, base = selection.found, f"{selection.base}/" if selection.base else "the project root"
+    match (selection.backend, selection.default):
+        case ("setuptools", "ext_modules"):
+            return "setuptools' defaults (ext_modules only)"
+        case ("setuptools", "package_dir"):
+            return "package_dir (setuptools' automatic discovery)"
+        case ("setuptools", "src-layout"):
+            return f"setuptools' automatic discovery (src layout: {base})"
+        case ("setuptools", "flat-layout"):
+            return "setuptools' automatic discovery (flat layout)"
+        case ("hatchling", "package"):
+            return f"hatchling's default: the package {found}/ named like the project"
+        case ("hatchling", "module"):
+            return f"hatchling's default: the module {found}.py named like the project"
+        case ("hatchling", "namespace"):
+            return f"hatchling's default: {found}/"
+        case ("flit", _):
+            return f"flit: the module {found} named like the project"
+        case ("poetry", "package"):
+            return f"poetry's default: the package {found}/ named like the project"
+        case ("poetry", "module"):
+            return f"poetry's default: the module {found}.py"
+        case ("uv_build", _):
+            return f"uv_build: the module {found} in {base}"
+        case ("pdm-backend", kind):
+            return f"pdm-backend's default: the {kind} in {base}"
+    return ""
 
 
 _MISPLACED = {

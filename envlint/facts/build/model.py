@@ -174,8 +174,19 @@ class Selection:
     """How the backend selects the wheel's files, as the rules need to name the fix."""
 
     backend: str
-    how: str
-    """The selection as a user would name it, e.g. ``packages=['crick'] in setup.py``."""
+    setting: str
+    """The setting that selects the files, as written (``packages=['crick']``, ``find_packages()``,
+    ``[tool.poetry] packages``); '' when the backend's default selects them."""
+    home: str
+    """The build file that holds ``setting`` when findings name it ('setup.py', ...), else ''."""
+    default: str
+    """Which default of the backend selects the files: 'package', 'module', 'namespace', 'packages',
+    'modules', 'src-layout', 'flat-layout', 'package_dir', 'ext_modules'; '' for a setting."""
+    found: str
+    """What the default found: a package or module path without ``/`` or ``.py`` (``src/pkg``), or the
+    module names it looks for (flit, uv_build)."""
+    base: str
+    """Where the default looks, relative to the package root ('' for the root itself)."""
     explicit: bool
     """The build file lists the shipped code by hand."""
     shipped: tuple[str, ...]
@@ -198,7 +209,7 @@ class SubpackageNotListed(WheelGap):
 
     directory: str
     subpackage: str
-    selection: str
+    selection: Selection
 
 
 @dataclass(frozen=True)

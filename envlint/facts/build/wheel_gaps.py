@@ -85,9 +85,9 @@ def _missing_subpackages(plan: WheelPlan) -> list[WheelGap]:
                 continue  # no code, or only vendored projects of their own
             shown = rel(child, plan.root)
             if plan.find is not None and not plan.find.namespace and not (child / "__init__.py").is_file():
-                out.append(SubpackageWithoutInit(plan.where, shown, sub, plan.how.removesuffix(f" in {plan.home}")))
+                out.append(SubpackageWithoutInit(plan.where, shown, sub, plan.setting))
             elif plan.find is None:
-                out.append(SubpackageNotListed(plan.where, shown, sub, plan.how))
+                out.append(SubpackageNotListed(plan.where, shown, sub, plan.selection()))
     return out
 
 

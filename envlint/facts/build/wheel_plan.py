@@ -38,15 +38,22 @@ class WheelPlan:
     """Top-level single-file modules -> their file."""
     where: Position
     """Where the file selection is configured (or the file that implies it)."""
-    how: str
-    """The selection as a user would name it, e.g. "packages=['crick'] in setup.py"."""
+    setting: str = ""
+    """The setting that selects the files, as written (see :class:`~envlint.facts.build.model.Selection`)."""
+    default: str = ""
+    """Which default of the backend selects them, when no setting does."""
+    found: str = ""
+    """What the default found (see :class:`~envlint.facts.build.model.Selection`)."""
+    base: str = ""
+    """Where the default looks, relative to the package root."""
     whole_dirs: bool = False
     """The backend ships every file under a package directory (hatchling, flit, poetry)."""
     explicit: bool = False
     """The build file lists the shipped code by hand (setuptools ``packages=[...]``, pdm ``includes``)."""
     find: FindPackages | None = None
     home: str = ""
-    """The build file that holds the selection (setuptools: 'setup.py', 'setup.cfg', 'pyproject.toml')."""
+    """The build file that holds the setting, when findings name it (setuptools: 'setup.py', 'setup.cfg',
+    'pyproject.toml')."""
     auto: bool = False
     """setuptools' automatic discovery."""
     lists_packages: bool = False
@@ -133,7 +140,8 @@ class WheelPlan:
         """The selection without its file lists, as the rules need it to name a fix."""
         shipped = sorted({rel(d, self.root) for n, d in self.packages.items() if "." not in n} |
                          {rel(f, self.root) for f in self.modules.values()})
-        return Selection(self.backend, self.how, self.explicit, tuple(shipped))
+        return Selection(self.backend, self.setting, self.home, self.default, self.found, self.base, self.explicit,
+                         tuple(shipped))
 
     def add_tree(self, name: str, directory: Path) -> None:
         """A whole directory shipped as package ``name`` (subpackages included)."""

@@ -23,8 +23,7 @@ def predict(source: PackageSource) -> Prediction:
     if not isinstance(module, str) or not module:
         return Prediction(None)
     where = pp.at("tool", "flit", "module") if pp.table("tool", "flit", "module") else pp.at("project", "name")
-    plan = WheelPlan(NAME, {}, {}, where, f"flit: the module {module} named like the project", whole_dirs=True,
-                     root=root)
+    plan = WheelPlan(NAME, {}, {}, where, default="module", found=module, whole_dirs=True, root=root)
     for base in (root, root / "src"):
         if (base / module / "__init__.py").is_file():
             plan.add_tree(module, base / module)

@@ -39,7 +39,7 @@ def predict(source: PackageSource) -> Prediction:
     configured = [k for k in _SELECTION_KEYS if k in wheel or k in build]
     where = pp.at("tool", "hatch", "build", "targets", "wheel") if wheel else \
         pp.at("tool", "hatch", "build") if build else pp.at("build-system")
-    plan = WheelPlan(NAME, {}, {}, where, "", whole_dirs=True, root=root, ignored=_gitignore(root))
+    plan = WheelPlan(NAME, {}, {}, where, whole_dirs=True, root=root, ignored=_gitignore(root))
     if configured:
         packages = wheel.get("packages", build.get("packages"))
         if configured != ["packages"] or not isinstance(packages, list) or \
@@ -52,7 +52,7 @@ def predict(source: PackageSource) -> Prediction:
             elif directory.with_suffix(".py").is_file() or (entry.endswith(".py") and directory.is_file()):
                 file = directory if directory.is_file() else directory.with_suffix(".py")
                 plan.modules[file.stem] = file
-        plan.how = f"[tool.hatch.build{'.targets.wheel' if 'packages' in wheel else ''}] packages = {packages!r}"
+        plan.setting = f"[tool.hatch.build{'.targets.wheel' if 'packages' in wheel else ''}] packages = {packages!r}"
         return Prediction(plan)
     name = pp.name or ""
     if not name:
@@ -69,21 +69,21 @@ def _default(plan: WheelPlan, name: str, pp: PyProject) -> Prediction:
     for cand in candidates:
         if (root / cand / "__init__.py").is_file():
             plan.add_tree(cand, root / cand)
-            plan.how = f"hatchling's default: the package {cand}/ named like the project"
+            plan.default, plan.found = "package", cand
             return Prediction(plan)
         if (root / "src" / cand / "__init__.py").is_file():
             plan.add_tree(cand, root / "src" / cand)
-            plan.how = f"hatchling's default: the package src/{cand}/ named like the project"
+            plan.default, plan.found = "package", f"src/{cand}"
             return Prediction(plan)
         if (root / f"{cand}.py").is_file():
             plan.modules[cand] = root / f"{cand}.py"
-            plan.how = f"hatchling's default: the module {cand}.py named like the project"
+            plan.default, plan.found = "module", cand
             return Prediction(plan)
         namespaced = sorted(root.glob(f"*/{cand}/__init__.py"))
         if namespaced:
             namespace = namespaced[0].parent.parent
             plan.add_tree(namespace.name, namespace)
-            plan.how = f"hatchling's default: {namespace.name}/{cand}/"
+            plan.default, plan.found = "namespace", f"{namespace.name}/{cand}"
             return Prediction(plan)
     assert pp.doc is not None
     where = pp.at("project", "name") if pp.doc.keys.get(("project", "name")) else pp.at("build-system")

@@ -51,14 +51,17 @@ def predict(source: PackageSource) -> Prediction:
     if files is None:
         return Prediction(None)
     where = pp.at("tool", "pdm", "build") if config else pp.at("build-system")
-    shown = f"{package_dir}/" if package_dir not in (".", "") else "the project root"
-    how = f"[tool.pdm.build] includes = {includes!r}" if includes else f"pdm-backend's default: the packages in {shown}"
-    plan = WheelPlan(NAME, {}, {}, where, how, whole_dirs=True, root=root, explicit=bool(includes))
+    plan = WheelPlan(NAME, {}, {}, where, whole_dirs=True, root=root, explicit=bool(includes),
+                     base=package_dir if package_dir not in (".", "") else "")
+    if includes:
+        plan.setting = f"[tool.pdm.build] includes = {includes!r}"
+    else:
+        plan.default = "packages"
     if not includes and package_dir == "src":
         plan.looks_only_in = root / "src"
     _fill(plan, files)
     if not includes and not plan.packages:
-        plan.how = f"pdm-backend's default: the modules in {shown}"
+        plan.default = "modules"
     return Prediction(plan)
 
 

@@ -24,7 +24,7 @@ def predict(source: PackageSource) -> Prediction:
     poetry = pp.table("tool", "poetry")
     packages = poetry.get("packages")
     where = pp.at("tool", "poetry", "packages") if packages is not None else pp.at("tool", "poetry")
-    plan = WheelPlan(NAME, {}, {}, where, "", whole_dirs=True, root=root)
+    plan = WheelPlan(NAME, {}, {}, where, whole_dirs=True, root=root)
     if packages is not None:
         if not isinstance(packages, list):
             return Prediction(None)
@@ -38,7 +38,7 @@ def predict(source: PackageSource) -> Prediction:
                 plan.add_tree(entry["include"].replace("/", "."), target)
             elif target.is_file() and target.suffix == ".py":
                 plan.modules[target.stem] = target
-        plan.how = "[tool.poetry] packages"
+        plan.setting = "[tool.poetry] packages"
         return Prediction(plan)
     name = pp.name or poetry.get("name")
     if not isinstance(name, str) or not name:
@@ -47,11 +47,11 @@ def predict(source: PackageSource) -> Prediction:
     for base in (root, root / "src"):
         if (base / module).is_dir():
             plan.add_tree(module, base / module)
-            plan.how = f"poetry's default: the package {rel(base / module, root)}/ named like the project"
+            plan.default, plan.found = "package", rel(base / module, root)
             return Prediction(plan)
         if (base / f"{module}.py").is_file():
             plan.modules[module] = base / f"{module}.py"
-            plan.how = f"poetry's default: the module {module}.py"
+            plan.default, plan.found = "module", module
             return Prediction(plan)
     return Prediction(None, [PoetryFindsNoPackage(where, module)])
 

@@ -55,7 +55,7 @@ def predict(source: PackageSource) -> Prediction:
     root = source.root
     include_data = config.include_data if config.include_given else config.uses_pyproject
     plan_where = config.packages.where or _auto_where(source)
-    plan = WheelPlan(NAME, {}, {}, plan_where, "", root=root, extensions=config.ext_modules,
+    plan = WheelPlan(NAME, {}, {}, plan_where, root=root, extensions=config.ext_modules,
                      include_package_data=include_data is True)
     problems: list[BuildFailure] = []
     if config.packages.given:
@@ -66,7 +66,7 @@ def predict(source: PackageSource) -> Prediction:
     elif not config.modules.given:
         plan.auto = True
         if config.ext_modules and not config.uses_pyproject:
-            plan.how = "setuptools' defaults (ext_modules only)"
+            plan.default = "ext_modules"
         else:
             problems += _auto_discover(source, plan, config.package_dir)
     modules = config.modules.value
@@ -75,8 +75,8 @@ def predict(source: PackageSource) -> Prediction:
             path = _package_path(root, config.package_dir, name).with_suffix(".py")
             if path.is_file():
                 plan.modules[name] = path
-        if not plan.how:
-            plan.how = f"py_modules={list(modules)!r}"
+        if not plan.setting and not plan.default:
+            plan.setting = f"py_modules={list(modules)!r}"
     plan.lists_packages = not plan.auto
     _data(source, plan, config, include_data)
     return Prediction(plan, problems)
@@ -171,12 +171,11 @@ def _listed_packages(plan: WheelPlan, config: _Config) -> list[BuildFailure] | N
             package_dir = {**package_dir, "": packages.where}
             config.package_dir = package_dir
         call = "find_namespace_packages" if packages.namespace else "find_packages"
-        plan.how = (f"{call}({packages.where!r})" if packages.where not in (".", "") else f"{call}()") + \
-            f" in {pkg_file}"
+        plan.setting = f"{call}({packages.where!r})" if packages.where not in (".", "") else f"{call}()"
     elif isinstance(packages, (list, tuple)):
         names = list(packages)
         plan.explicit = True
-        plan.how = f"packages={names!r} in {pkg_file}"
+        plan.setting = f"packages={names!r}"
     else:
         return None
     problems: list[BuildFailure] = []
@@ -249,7 +248,7 @@ def _auto_discover(source: PackageSource, plan: WheelPlan, package_dir: dict[str
             plan.packages[name] = base
             for nested in find_packages(base, FindPackages(True)):
                 plan.packages[f"{name}.{nested}"] = base.joinpath(*nested.split("."))
-        plan.how = "package_dir (setuptools' automatic discovery)"
+        plan.default = "package_dir"
         return []
     src = root / package_dir.get("", "src")
     if src.is_dir():
@@ -257,11 +256,11 @@ def _auto_discover(source: PackageSource, plan: WheelPlan, package_dir: dict[str
             plan.packages[name] = src.joinpath(*name.split("."))
         for name in find_modules(src):
             plan.modules[name] = src / f"{name}.py"
-        plan.how = f"setuptools' automatic discovery (src layout: {rel(src, root)}/)"
+        plan.default, plan.base = "src-layout", rel(src, root)
         return []
     names = find_packages(root, FindPackages(True), flat=True)
     top = top_level(names)
-    plan.how = "setuptools' automatic discovery (flat layout)"
+    plan.default = "flat-layout"
     if len(top) > 1:
         return [SetuptoolsFlatLayoutAmbiguous(plan.where, "packages", tuple(top))]
     if top:

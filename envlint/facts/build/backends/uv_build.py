@@ -80,9 +80,8 @@ def predict(source: PackageSource) -> Prediction:
         return Prediction(None)
     where = pp.at("tool", "uv", "build-backend") if config else pp.at("project", "name")
     base = root / module_root if module_root.strip("./") else root
-    shown_root = f"{module_root.strip('/')}/" if module_root.strip("./") else "the project root"
-    plan = WheelPlan(NAME, {}, {}, where, f"uv_build: the module {', '.join(names)} in {shown_root}",
-                     whole_dirs=True, root=root)
+    plan = WheelPlan(NAME, {}, {}, where, default="module", found=", ".join(names),
+                     base=module_root.strip("/") if module_root.strip("./") else "", whole_dirs=True, root=root)
     for name in names:
         refused = _add_module(plan, base, name, config.get("namespace") is True)
         if refused is not None:
