@@ -11,9 +11,11 @@ Positions are those of the name as written: the dotted name of each ``import`` a
 
 Used by setup.py's reader (:mod:`envlint.facts.formats.setup_py`), the build-time import follower
 (:mod:`envlint.facts.build.build_imports`) and BLD005's search for importers of left-out code
-(:mod:`envlint.facts.build.wheel_gaps`). Text that the host's ``ast`` cannot parse has no imports
-(:func:`find_imports` returns None): a module that does not parse fails on the workers anyway, and
-the callers report the syntax error themselves.
+(:mod:`envlint.facts.build.wheel_gaps`); those used a libcst walk, a second ``ast`` walk and a line
+regex (which also matched ``import x`` inside strings and docstrings). Text that the host's ``ast``
+cannot parse has no imports (:func:`find_imports` returns None): a module that does not parse fails on
+the workers anyway, and the callers report the syntax error themselves; syntax newer than the host's
+Python is not read either (run envlint with the project's Python).
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
-"""setup.py, read with libcst and never run: imports, module-level literals and ``setup()`` keywords.
+"""setup.py, read and never run: imports, module-level literals and ``setup()`` keywords.
 
-libcst parses Python 3 grammar regardless of the host's version and gives exact positions. Values
-are evaluated statically: string/number/list/tuple/dict literals, names bound to them at module
-level, ``+`` of lists or strings, ``dict(...)``, ``find_packages(...)`` and ``Extension(...)``;
-anything else is :data:`DYNAMIC`. A setup.py that does not parse (Python 2 syntax) is reported with
-the line Python's own parser names (only parsed, never compiled to code objects or run).
+The imports come from envlint's one import finder (:mod:`envlint.facts.code.imports`, over CPython's
+``ast``, which parses the file first anyway to guard libcst), with ``if __name__ == "__main__":``
+counted as always run since pip runs setup.py as ``__main__``. The rest is read with libcst, which
+gives exact positions of every value. Values are evaluated statically: string/number/list/tuple/dict
+literals, names bound to them at module level, ``+`` of lists or strings, ``dict(...)``,
+``find_packages(...)`` and ``Extension(...)``; anything else is :data:`DYNAMIC`. A setup.py that
+does not parse (Python 2 syntax) is reported with the line Python's own parser names (only parsed,
+never compiled to code objects or run).
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ class Keyword:
 class SetupPy:
     path: Path
     imports: list[ImportRef] = field(default_factory=list)
+    """Empty when only libcst, not the host's ``ast``, parses the file (syntax newer than the host)."""
     assignments: dict[str, Any] = field(default_factory=dict)
     keywords: dict[str, Keyword] = field(default_factory=dict)
     setup_call: Position | None = None
