@@ -116,6 +116,7 @@ KEYS: dict[str, Key] = {
     "ignore-packages": Key("ignore_packages", _str_list, "Distributions whose findings are dropped."),
     "per-path-ignores": Key("per_path_ignores", _per_path, 'Glob -> codes ignored in matching files, e.g. {"scripts/*" = ["DAT"]}.'),
     "exclude": Key("exclude", _str_list, "Extra gitignore-style patterns of project files to skip."),
+    "remote-scripts": Key("remote_scripts", _str_list, "Gitignore-style patterns of scripts that run on the cluster (DAT001/DAT002 report every local read in them)."),
     "platform": Key("platform", _platform, "Target platform tag (default linux_x86_64)."),
     "target-python": Key("target_python", _python_version, "Target Python version (default: the environment's)."),
     "manylinux-glibc": Key("manylinux_glibc", _glibc, "Oldest glibc of the workers (default 2.17)."),
@@ -145,6 +146,7 @@ class Config:
     ignore_packages: list[str] = field(default_factory=list)
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    remote_scripts: list[str] = field(default_factory=list)
     # target
     platform: str = "linux_x86_64"
     target_python: str | None = None

@@ -53,6 +53,8 @@ class Finding:
     """The remedy, one or two sentences."""
     severity: Severity | None = None
     """Overrides the rule's default severity for this one finding (e.g. a yanked version is a warning)."""
+    cell: int | None = None
+    """A notebook's cell (1-based over every cell, markdown included); ``line``/``column`` are then in that cell."""
 
 
 @dataclass(frozen=True)
@@ -70,11 +72,14 @@ class Diagnostic:
     package: str | None = None
     package_version: str | None = None
     help: str | None = None
+    cell: int | None = None
+    """Notebook cell number (1-based, every cell counted); ``line``/``column`` are inside that cell."""
 
     def sort_key(self) -> tuple:
         return (
             self.path is None,
             self.path or "",
+            self.cell or 0,
             self.line or 0,
             self.column or 0,
             self.package or "",
@@ -100,6 +105,7 @@ class InputError:
     line: int | None = None
     column: int | None = None
     package: str | None = None
+    cell: int | None = None
 
 
 @dataclass
@@ -109,5 +115,5 @@ class Problems:
     errors: list[InputError] = field(default_factory=list)
 
     def add(self, path: object, reason: str, line: int | None = None, column: int | None = None,
-            package: str | None = None) -> None:
-        self.errors.append(InputError(str(path), reason, line, column, package))
+            package: str | None = None, cell: int | None = None) -> None:
+        self.errors.append(InputError(str(path), reason, line, column, package, cell))

@@ -38,7 +38,8 @@ def enabled_rules(config: Config, rules: list[Rule] | None = None) -> list[Rule]
         return on >= 0 and on > _specificity(code, config.ignore)
 
     rules = all_rules(enabled) if rules is None else rules
-    return [r for r in rules if enabled(r.code)]
+    named = {c.upper() for c in (*select, *config.extend_select)}
+    return [r for r in rules if enabled(r.code) and (r.default or r.code in named)]
 
 
 def run(config: Config) -> Report:
@@ -97,7 +98,7 @@ def run(config: Config) -> Report:
     if el001 is not None:
         for err in ctx.problems.errors:
             f = Finding(message=f"cannot read {err.path}: {err.reason}", path=err.path, line=err.line,
-                        column=err.column, package=err.package)
+                        column=err.column, package=err.package, cell=err.cell)
             diagnostics.append(_to_diagnostic(config.root, el001, f))
     diagnostics = _filter(config, diagnostics)
     diagnostics = sorted({_printable(d) for d in diagnostics}, key=Diagnostic.sort_key)
@@ -157,7 +158,7 @@ def _to_diagnostic(root: Path, r: Rule, f: Finding) -> Diagnostic:
         code=r.code, name=r.name, severity=f.severity or r.severity, message=f.message,
         path=relative_path(root, f.path), line=f.line, column=f.column,
         package=_canonical(f.package) if f.package else None,
-        package_version=f.package_version, help=f.help,
+        package_version=f.package_version, help=f.help, cell=f.cell,
     )
 
 
@@ -224,7 +225,7 @@ def _filter(config: Config, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             for pattern, codes in config.per_path_ignores.items()
         ):
             continue
-        if d.path and d.line and not Path(d.path).is_absolute():
+        if d.path and d.line and d.cell is None and not Path(d.path).is_absolute():
             key = (d.path, d.line)
             if key not in line_suppressions:  # one look per line, however many findings it has
                 line_suppressions[key] = suppressions(lines.line(d.path, d.line))

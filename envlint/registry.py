@@ -63,6 +63,8 @@ class Rule:
     """The module that declares the rule (its docstring is :attr:`doc`)."""
     precision: str = "high"
     """How exact the detection is: 'high' (reads exact metadata) or 'medium' (a heuristic reading of code)."""
+    default: bool = True
+    """Runs unless deselected; False: runs only when its full code is selected (``--extend-select DAT004``)."""
 
     @property
     def check(self) -> CheckFn:
@@ -88,19 +90,19 @@ _RULES: dict[str, Rule] = {}
 
 
 def rule(*, code: str, name: str, severity: Severity, summary: str,
-         precision: str = "high") -> Callable[[CheckFn], CheckFn]:
+         precision: str = "high", default: bool = True) -> Callable[[CheckFn], CheckFn]:
     """Declare a rule whose one check is the decorated function; its module's docstring is the documentation."""
 
     def register(fn: CheckFn) -> CheckFn:
         declare(fn.__module__, code=code, name=name, severity=severity, summary=summary, checks=(fn,),
-                precision=precision)
+                precision=precision, default=default)
         return fn
 
     return register
 
 
 def declare(module: str, *, code: str, name: str, severity: Severity, summary: str,
-            checks: Sequence[CheckFn], precision: str = "high") -> None:
+            checks: Sequence[CheckFn], precision: str = "high", default: bool = True) -> None:
     """Declare a rule in ``module`` (pass ``__name__``) with these checks; the module's docstring is the
     documentation: a title line (``Conflicting pins (PIN001).``), a blank line, then the sections.
 
@@ -116,7 +118,8 @@ def declare(module: str, *, code: str, name: str, severity: Severity, summary: s
     new = [Check(fn, tuple(inspect.signature(fn).parameters)) for fn in checks]
     existing = _RULES.get(code)
     if existing is None:
-        _RULES[code] = Rule(code, name, severity, summary, _documentation(module), tuple(new), module, precision)
+        _RULES[code] = Rule(code, name, severity, summary, _documentation(module), tuple(new), module, precision,
+                            default)
         return
     if existing.module != module:
         raise ValueError(f"rule {code} is declared in {existing.module} and again in {module}: declare it once, "
@@ -133,7 +136,8 @@ def declare(module: str, *, code: str, name: str, severity: Severity, summary: s
             merged[same[0]] = check
         else:
             merged.append(check)
-    _RULES[code] = Rule(code, name, severity, summary, existing.doc, tuple(merged), module, precision)
+    _RULES[code] = Rule(code, name, severity, summary, existing.doc, tuple(merged), module, precision,
+                        existing.default)
 
 
 def _documentation(module: str) -> str:

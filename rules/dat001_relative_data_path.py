@@ -1,41 +1,72 @@
-"""Local data file by relative path (DAT001).
+"""Local data file by relative path, read on the cluster (DAT001).
 
 ## What it does
-Finds calls in the project's code (`.py` files and notebook code cells) that read a local file by a
-relative path: the built-in `open` in a read mode, `io.open`, `pathlib.Path(...).open()` /
-`read_text()` / `read_bytes()`, pandas, dask and polars `read_*`/`scan_*`, numpy `load`/`loadtxt`/
-`genfromtxt`/`fromfile`, `joblib.load`, `torch.load`, `PIL.Image.open`, `h5py.File`,
-`xarray.open_dataset`, `pyarrow.parquet.read_table`, `sqlite3.connect`, `scipy.io.loadmat`,
-`cv2.imread` and more (the table is `envlint/data/readers.toml`). The path may be a string literal,
-an f-string or concatenation that starts with a literal, `os.path.join` or `Path /` of literals, a
-module or function constant, or a glob (`data/*.csv`).
+Finds reads of a local file by a relative path **in code that runs on the cluster's workers**.
+Package sync copies packages, never data files, so a local path breaks only where it is opened on a
+cluster machine. A read runs on the workers when:
 
-Not reported: URLs (`s3://`, `gs://`, `abfs://`, `hdfs://`, `https://`, `memory://`, any
-`scheme://`), write modes (`"w"`, `"a"`, `"x"`), paths that come from the command line or the
-environment (`sys.argv`, `argparse`, `os.environ`, `os.getenv`), paths built from `__file__`
-(DAT003 checks those), and files inside a local package's import package, which its wheel can
-carry as package data.
+- it is a lazy collection reader, whose tasks open the files: `dd.read_csv/read_parquet/read_json/
+  read_table/read_hdf/read_orc`, `db.read_text`, `da.from_zarr`/`from_npy_stack`, dask-cudf's
+  `read_*`, `xr.open_zarr`, and `xr.open_dataset`/`open_mfdataset` with `chunks=` or `parallel=`;
+- the reader itself is the task: `dask.delayed(pd.read_csv)("x.csv")`, `client.submit(pd.read_csv, "x.csv")`;
+- it is inside a function shipped to the cluster: decorated with `@dask.delayed`/`@delayed`/
+  `@coiled.function`, passed to `dask.delayed(f)`, to `client.submit/map/run`, or to
+  `map_partitions`/`map_blocks`/`map_overlap` or `.map/.apply/.filter` of a dask collection (a
+  lambda, a `functools.partial`, or a function of another module of the project, too), or called
+  by such a function;
+- the script declares that it runs remotely: `# COILED ...` batch options in the file, or a path
+  matching `remote-scripts = [...]` in `[tool.envlint]`.
+
+Reads in the local process are not reported: a notebook cell or a script that starts the client
+reads the laptop's file, and hands the data over (`dd.from_pandas`, `client.scatter`). Nor are reads
+whose place is unknown (a function with no caller in sight, a library module's top level): they
+would be guesses. Both are reported by DAT004, which is off by default.
+
+Also not reported: reads guarded by an existence check (`if p.exists():`, `if not
+os.path.exists(p): return`) or inside `try:` with `except FileNotFoundError`/`OSError`; reads in
+`setup.py` and other build scripts (`hatch_build.py`, `noxfile.py`, `conftest.py`, ...) and in
+docs/CI/tooling folders (`docs/`, `doc/`, `.github/`, `ci/`, `binder/`, `tools/`, ...); URLs
+(`s3://`, `gs://`, any `scheme://`), write modes, paths from the command line or the environment,
+paths built from `__file__` (DAT003), and files inside a local package's import package, which its
+wheel can carry as package data.
+
+The readers are those of `envlint/data/readers.toml`: the built-in `open`, pathlib, pandas, dask,
+polars, numpy, `torch.load`, `h5py.File`, xarray, pyarrow, `PIL.Image.open`, `cv2.imread`,
+`OmegaConf.load`, `configparser.ConfigParser().read`, and more. The path may be a literal, an
+f-string or concatenation that starts with one, `os.path.join`/`Path /` of literals, a module or
+function constant, or a glob.
 
 ## Why it breaks package sync
-Package sync mirrors the *environment*: installed distributions and local packages as wheels.
-It does not copy the files your code reads. `pd.read_csv("local_data.csv")` works on the laptop
-and raises `FileNotFoundError` in every task on the cluster, because the workers' working
-directory has no `local_data.csv`.
+Package sync mirrors the *environment*: installed distributions and local packages as wheels. It
+does not copy the files your code reads. `dd.read_csv("data/*.csv")` lists the files on the laptop
+while it builds the graph, then every task opens its file on a worker, whose working directory has
+no `data/`: `FileNotFoundError` on the cluster, although the same code worked with a `LocalCluster`
+(which shares the laptop's disk).
 
 ## Example
 ```python
+import dask
+import dask.dataframe as dd
 import pandas as pd
 
-DATA = "local_data.csv"
-df = pd.read_csv(DATA)  # DAT001
+ddf = dd.read_csv("data/*.csv")          # DAT001: read by the workers in dd.read_csv
+
+
+@dask.delayed
+def load(day):
+    return pd.read_csv("lookup.csv")      # DAT001: load() is shipped with @dask.delayed
+
+
+df = pd.read_csv("small.csv")            # not reported: read in this process (DAT004)
 ```
 
 ## How to fix
 Put the data where the workers can read it and read it from there:
-`pd.read_csv("s3://my-bucket/local_data.csv")` (or `gs://`, `abfs://`). For a small file, send it
-with `client.upload_file("local_data.csv")` before the tasks run. For a file that belongs to your
-code, ship it as package data of a local package and read it with `importlib.resources`. If the
-path is really given at run time, suppress the line with `# envlint: ignore[DAT001]`.
+`dd.read_csv("s3://my-bucket/data/*.csv")` (or `gs://`, `abfs://`). For a small file, send it with
+`client.upload_file("lookup.csv")` before the tasks run, or read it in the local process and send
+the data (`client.scatter`, `dd.from_pandas`). For a file that belongs to your code, ship it as
+package data of a local package and read it with `importlib.resources`. If the path is really given
+at run time, suppress the line with `# envlint: ignore[DAT001]`.
 """
 
 from __future__ import annotations
@@ -43,20 +74,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.code.data_reads import DataRead
+from envlint.facts.code.data_reads import WORKERS, DataRead
 from envlint.registry import rule
+from envlint.rules._data_messages import remedy, runs_where
 
 
 @rule(code="DAT001", name="relative-data-path", severity=Severity.WARNING,
-      summary="Code reads a local file by a relative path that package sync does not copy to the workers",
+      summary="Code that runs on the cluster reads a local file by a relative path that package sync does not copy",
       precision="medium")
 def check(data_reads: list[DataRead]) -> Iterator[Finding]:
     for read in data_reads:
-        if read.kind != "relative":
+        if read.kind != "relative" or read.where != WORKERS:
             continue
         yield Finding(
-            message=f"{read.call} reads a local file that package sync does not copy to the workers{read.where}",
-            **read.location,
-            help=f"upload it to object storage and read it from there (s3://<bucket>/{read.target.lstrip('./')}), "
-                 "send it with Client.upload_file, or ship it as package data",
+            message=f"{read.call} {runs_where(read)}; package sync does not copy data files, so the workers "
+                    f"have no {read.target}{read.place}",
+            **read.location,  # type: ignore[arg-type]
+            help=remedy(read, read.target.lstrip("./")),
         )

@@ -106,7 +106,7 @@ def test_json_contract_shape_and_determinism(tmp_path: Path, conflict_venv: Path
     assert set(first) >= {"version", "envlint", "target", "diagnostics", "skipped"}
     [diag] = first["diagnostics"]
     assert list(diag) == ["code", "name", "severity", "message", "path", "line", "column", "package",
-                          "package_version", "help"]
+                          "package_version", "help", "cell"]
     assert diag["path"] is None and diag["line"] is None  # nothing declares dask here
     assert first["target"]["platform"] == "linux_x86_64"
 
@@ -227,4 +227,4 @@ def test_every_rule_module_is_named_for_its_code() -> None:
         code = info.name.split("_", 1)[0].upper()
         assert code in rules, info.name
         assert rules[code].module == module.__name__, info.name  # declared there, documented there
-    assert [r.code for r in all_rules(lambda c: c.startswith("DAT"))] == ["DAT001", "DAT002", "DAT003"]
+    assert [r.code for r in all_rules(lambda c: c.startswith("DAT"))] == ["DAT001", "DAT002", "DAT003", "DAT004"]

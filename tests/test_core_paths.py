@@ -7,7 +7,7 @@ from pathlib import Path
 
 from support import clean_environ, find, make_venv, run_cli_subprocess, run_envlint, run_json, site_packages
 
-READ = "import pandas as pd\ndf = pd.read_csv('data/x.csv')\n"
+READ = "import pandas as pd\ndf = pd.read_csv('data/x.csv')\n# COILED n-tasks 1\n"  # a script run on the cluster
 
 
 def test_every_path_argument_is_linted_and_a_file_restricts_to_itself(tmp_path: Path) -> None:
@@ -65,7 +65,7 @@ def test_legacy_develop_install_found_through_its_egg_link(tmp_path: Path) -> No
 
 
 def test_github_format_drops_escape_sequences_from_names(tmp_path: Path) -> None:
-    (tmp_path / "load.py").write_text("import pandas as pd\ndf = pd.read_csv('x\x1b]0;pwned\x07\x1b[31m.csv')\n")
+    (tmp_path / "load.py").write_text("import pandas as pd\ndf = pd.read_csv('x\x1b]0;pwned\x07\x1b[31m.csv')\n# COILED n-tasks 1\n")
     code, out = run_envlint(tmp_path, "--no-env", "--select", "DAT001", "--format", "github",
                             env=clean_environ())
     assert code == 1
@@ -77,7 +77,7 @@ def test_output_piped_into_a_reader_that_stops_early(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    (tmp_path / "load.py").write_text("".join(f"open('f{i}.csv')\n" for i in range(3000)))
+    (tmp_path / "load.py").write_text("".join(f"open('f{i}.csv')\n" for i in range(3000)) + "# COILED n-tasks 1\n")
     proc = subprocess.run(f"{sys.executable} -m envlint {tmp_path} --no-env --select DAT001 | head -1",
                           shell=True, capture_output=True, text=True, env=clean_environ(), timeout=120)
     assert proc.stdout.startswith("load.py:1:1: DAT001")

@@ -27,9 +27,17 @@ def copy_fixture(name: str, tmp_path: Path) -> Path:
     return dest
 
 
+def remote(project: Path) -> str:
+    """A configuration that declares every script of ``project`` to run on the cluster: these tests
+    are about which calls read which paths (where a read runs: tests/rules/test_dat001_where.py)."""
+    config = project.parent / f"{project.name}-remote.toml"
+    config.write_text('remote-scripts = ["*"]\n', encoding="utf-8")
+    return str(config)
+
+
 def lint(project: Path, *extra: str, **env: str) -> tuple[int, dict]:
-    return run_json(project, "--no-env", "--isolated", "--select", "DAT,EL001", *extra,
-                    env=clean_environ(**env))
+    return run_json(project, "--no-env", "--isolated", "--config", remote(project), "--select", "DAT,EL001",
+                    *extra, env=clean_environ(**env))
 
 
 def expected_markers(project: Path) -> set[tuple[str, int, str]]:
@@ -76,8 +84,9 @@ def test_message_names_the_call_and_path_and_points_at_the_call(readers_report) 
     _, _, report = readers_report
     [d] = [d for d in report["diagnostics"] if d["path"] == "dataframes.py" and d["line"] == 6]
     assert d["code"] == "DAT001" and d["severity"] == "warning" and d["name"] == "relative-data-path"
-    assert d["message"] == ('pd.read_csv("local_data.csv") reads a local file that package sync does not copy '
-                            "to the workers")
+    assert d["message"] == ('pd.read_csv("local_data.csv") runs on the cluster: the script is listed in '
+                            "`remote-scripts`; package sync does not copy data files, so the workers have no "
+                            "local_data.csv")
     assert d["column"] == 1
     assert "s3://" in d["help"] and "Client.upload_file" in d["help"] and "package data" in d["help"]
     [nested] = [d for d in report["diagnostics"] if d["path"] == "builtin_open.py" and d["line"] == 13]
@@ -89,7 +98,7 @@ def test_message_names_the_call_and_path_and_points_at_the_call(readers_report) 
 
 def test_module_constant_and_glob_are_resolved(readers_report) -> None:
     _, _, report = readers_report
-    messages = {d["message"].split(" reads ")[0] for d in report["diagnostics"]}
+    messages = {d["message"].split(" runs on ")[0].split(" is read by ")[0] for d in report["diagnostics"]}
     assert 'open("local_data.csv")' in messages  # DATA = "local_data.csv"; open(DATA)
     assert 'dd.read_csv("data/*.csv")' in messages
     assert 'open("inputs/{name}.csv")' in messages  # f-string with a constant and a dynamic part
@@ -106,14 +115,16 @@ def test_notebook_code_cells_are_scanned(readers_report) -> None:
     _, _, report = readers_report
     found = [d for d in report["diagnostics"] if d["path"] == "analysis.ipynb"]
     # the constant comes from cell 2, the read is in cell 3; markdown and the s3:// read are not reported
-    assert [(d["code"], d["message"].split(" reads ")[0]) for d in found] == [
+    assert [(d["code"], d["message"].split(" runs on ")[0]) for d in found] == [
         ("DAT001", 'pd.read_csv("local_data.csv")')]
     assert "(cell 3, line 3)" in found[0]["message"]
+    assert (found[0]["cell"], found[0]["line"]) == (3, 3)
 
 
 def test_select_dat002_only(tmp_path: Path) -> None:
     project = copy_fixture("readers", tmp_path)
-    _, report = run_json(project, "--no-env", "--isolated", "--select", "DAT002", env=clean_environ())
+    _, report = run_json(project, "--no-env", "--isolated", "--config", remote(project), "--select", "DAT002",
+                         env=clean_environ())
     assert {d["code"] for d in report["diagnostics"]} == {"DAT002"}
     assert {d["path"] for d in report["diagnostics"]} == {"absolute.py", "aliased.py"}
 
@@ -198,7 +209,7 @@ def test_configured_exclude_patterns_are_skipped(tmp_path: Path) -> None:
     write(project / "scripts" / "legacy" / "old.py")
     write(project / "notebooks" / "scratch.py")
     config = tmp_path / "envlint.toml"
-    config.write_text('exclude = ["scripts/legacy/", "scratch.py"]\n')
+    config.write_text('exclude = ["scripts/legacy/", "scratch.py"]\nremote-scripts = ["*"]\n')
     _, report = run_json(project, "--no-env", "--config", config, "--select", "DAT", env=clean_environ())
     assert {path for path, _, _ in reported(report)} == {"app.py"}
 
@@ -273,7 +284,7 @@ def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     cache = json.loads(cache_file.read_text())
     cache["written_ns"] += 3600 * 10**9
     row = cache["files"]["mypkg/__init__.py"]
-    cache["files"]["mypkg/__init__.py"] = [*row[:3], {"reads": [[1, 1, "open", "/home/ana/fake.csv", "absolute", None]],
+    cache["files"]["mypkg/__init__.py"] = [*row[:3], {"reads": [[1, 1, "open", "/home/ana/fake.csv", "absolute", None, "workers", {}]],
                                                       "error": None}]
     cache_file.write_text(json.dumps(cache))
     assert ("mypkg/__init__.py", 1, "DAT002") in reported(lint(project)[1])

@@ -95,7 +95,7 @@ def test_python_file_named_with_comma_colon_and_percent(tmp_path: Path) -> None:
 
     if get_rule("DAT001") is None:
         pytest.skip("DAT001 is not in the catalogue")
-    (tmp_path / "a,b:c%.py").write_text('rows = open("data/rows.txt").readlines()\n')
+    (tmp_path / "a,b:c%.py").write_text('rows = open("data/rows.txt").readlines()\n# COILED n-tasks 1\n')
     code, out = run_envlint(tmp_path, "--no-env", "--offline", "--format", "github", "--select", "DAT001")
     assert code == 1
     [line] = [line for line in out.splitlines() if line.startswith("::")]

@@ -24,7 +24,7 @@ from project_cases import environ
 from support import run_envlint
 from test_sarif import assert_valid, validator  # noqa: F401 - the schema validator fixture
 
-KNOWN = 'import pandas as pd\n\ndf = pd.read_csv("local_data.csv")\n'
+KNOWN = 'import dask.dataframe as dd\n\ndf = dd.read_csv("local_data.csv")\n'  # read by the workers
 CRICK = ("import numpy as np\nfrom setuptools import setup, Extension\n\n"
          'setup(name="crick", version="0.1", packages=["crick"],\n'
          '      ext_modules=[Extension("crick.tdigest", ["crick/tdigest.c"])],\n'
@@ -162,7 +162,7 @@ def test_setup_py_string_that_python_rejects(tmp_path: Path) -> None:
 def test_non_utf8_and_binary_python_files(tmp_path: Path) -> None:
     root = project(tmp_path)
     # Python refuses to run a non-UTF-8 module without a coding line, even when the byte is in a comment.
-    (root / "latin.py").write_bytes(b'# caf\xe9\nimport pandas as pd\n\npd.read_csv("other.csv")\n')
+    (root / "latin.py").write_bytes(b'# caf\xe9\nimport dask.dataframe as dd\n\ndd.read_csv("other.csv")\n')
     (root / "declared.py").write_bytes(b'# -*- coding: latin-1 -*-\nNAME = "caf\xe9"\n')
     (root / "binary.py").write_bytes(bytes(range(256)) * 4)
     (root / "nul.py").write_bytes(b'import pandas as pd\n\x00\npd.read_csv("nul.csv")\n')
@@ -404,11 +404,11 @@ ESCAPED = "esc\x1b[31mred\x1b[0m.py"
 
 
 def hostile_names(root: Path) -> None:
-    (root / "markup.py").write_text('import pandas as pd\n\npd.read_csv("data/[red]oops[/].csv")\n')
+    (root / "markup.py").write_text('import dask.dataframe as dd\n\ndd.read_csv("data/[red]oops[/].csv")\n')
     (root / "data" / "[red]oops[").mkdir(parents=True)
     (root / "data" / "[red]oops[" / "].csv").write_text("a,b\n")
-    (root / "[bold]report[x].py").write_text('open("notes/[bold]todo.txt").read()\n')
-    (root / ESCAPED).write_text('import pandas as pd\n\npd.read_csv("esc.csv")\n')
+    (root / "[bold]report[x].py").write_text('open("notes/[bold]todo.txt").read()\n# COILED n-tasks 2\n')
+    (root / ESCAPED).write_text('import dask.dataframe as dd\n\ndd.read_csv("esc.csv")\n')
     (root / f"broken{ESCAPED}").write_bytes(b"\x00\x01")
     (root / "requirements.txt").write_text("[red]evil\x1b]0;owned\x07 @ https://example.invalid/evil.tar.gz\n")
 
@@ -428,7 +428,7 @@ def test_markup_and_escape_sequences_in_names_are_printed_literally_or_stripped(
         assert "\x1b" not in out
     text = re.sub(r"\x1b\[[0-9;]*m", "", out)
     # rich markup in a name is text, never a style
-    assert 'pd.read_csv("data/[red]oops[/].csv")' in text
+    assert 'dd.read_csv("data/[red]oops[/].csv")' in text
     assert "[bold]report[x].py:1:1: DAT001" in text
     assert "escred.py:3:1: DAT001" in text
     assert "brokenescred.py:1: EL001" in text
@@ -440,7 +440,7 @@ def hostile_tree(root: Path) -> None:
     hostile_names(root)
     (root / "pyproject.toml").write_text('[project\nname = "x"\n')
     (root / "requirements-dev.txt").write_text("python-apt==2.4.0ubuntu1\nbar @ https://example.invalid/bar-1.0.tar.gz\n")
-    (root / "latin.py").write_bytes(b'# caf\xe9\nimport pandas as pd\n\npd.read_csv("other.csv")\n')
+    (root / "latin.py").write_bytes(b'# caf\xe9\nimport dask.dataframe as dd\n\ndd.read_csv("other.csv")\n')
     (root / "deep").joinpath(*["d"] * 60).mkdir(parents=True)
     (root / "loop").mkdir()
     (root / "loop" / "up").symlink_to("..")

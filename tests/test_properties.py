@@ -731,10 +731,11 @@ def python_sources(draw: st.DrawFn) -> bytes:
 def _check_scan(result: Any) -> None:
     assert set(result) >= {"reads", "error"}
     if result["error"] is not None:
-        reason, line, column = result["error"]
-        assert isinstance(reason, str) and reason
-    for line, column, call, target, kind, cell in result["reads"]:
+        reason, line, column, *cell = result["error"]
+        assert isinstance(reason, str) and reason and len(cell) <= 1
+    for line, column, call, target, kind, cell, where, info in result["reads"]:
         assert kind in ("relative", "absolute") and isinstance(call, str) and isinstance(target, str)
+        assert where in ("workers", "local", "unknown") and isinstance(info, dict)
         assert line is None or line >= 1
 
 
@@ -916,7 +917,7 @@ def test_the_cli_reports_every_hostile_tree_and_keeps_the_known_finding(
     for rel, content in (("pyproject.toml", pyproject_text), ("requirements.txt", requirements), ("setup.py", setup),
                          ("setup.cfg", setup_cfg_text), ("pkg/module.py", module), ("MANIFEST.in", manifest),
                          ("environment.yml", env_yml), ("pkg/__init__.py", ""),
-                         ("analysis.py", 'import pandas as pd\ndf = pd.read_csv("local_data.csv")\n')):
+                         ("analysis.py", 'import dask.dataframe as dd\ndf = dd.read_csv("local_data.csv")\n')):
         write(root / rel, content)
     home = tmp_path / "home"
     home.mkdir(exist_ok=True)

@@ -226,7 +226,7 @@ def conflict_env(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _project(root: Path) -> Path:
     root.mkdir(parents=True)
     (root / "requirements.txt").write_text("# pinned for the cluster\ndask==2022.1.0\ndistributed==2022.05.1\n")
-    (root / "train.py").write_text('import pandas as pd\n\ndf = pd.read_csv("data/train.csv")\n')
+    (root / "train.py").write_text('import pandas as pd\n\ndf = pd.read_csv("data/train.csv")\n# COILED n-tasks 1\n')
     (root / "pyproject.toml").write_text('[project]\nname = "demo"\nversion = "1.0"\ndependencies = ["partd"]\n')
     return root
 
@@ -324,9 +324,9 @@ def test_sarif_of_a_project_with_file_findings_is_valid(validator: Any, tmp_path
                                       "version='0.1', install_requires=['pandas'])\n")
     (project / "requirements.txt").write_text("pandas==2.2.2\ngeodata @ git+https://example.invalid/acme/geodata.git\n")
     (project / "src" / "crunch" / "load.py").write_text(
-        'import pandas as pd\n\ntrain = pd.read_csv("data/train.csv")\nref = open("/home/alice/ref.json").read()\n')
+        'import pandas as pd\n\ntrain = pd.read_csv("data/train.csv")\nref = open("/home/alice/ref.json").read()\n# COILED n-tasks 1\n')
     (project / "src" / "crunch" / "py2.py").write_text('print "python 2"\n')
-    (project / "weird a,b:c%.py").write_text('rows = open("data/rows.txt").readlines()\n')
+    (project / "weird a,b:c%.py").write_text('rows = open("data/rows.txt").readlines()\n# COILED n-tasks 1\n')
     code, out = run_envlint(project, "--no-env", "--offline", "--format", "sarif")
     sarif = json.loads(out)
     assert_valid(validator, sarif)

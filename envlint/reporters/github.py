@@ -41,7 +41,7 @@ def annotation(d: Diagnostic) -> str:
     props = []
     if _in_project(d.path):
         props.append(f"file={escape_property(d.path or '')}")
-        if d.line:
+        if d.line and d.cell is None:  # a line in a notebook cell is no line of the file
             props.append(f"line={d.line}")
             if d.column:
                 props.append(f"col={d.column}")

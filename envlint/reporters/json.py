@@ -36,6 +36,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "package": d.package,
                 "package_version": d.package_version,
                 "help": d.help,
+                "cell": d.cell,
             }
             for d in report.diagnostics
         ],

@@ -91,6 +91,8 @@ def _outside(path: str, report: Report) -> bool:
 def _anchor(d: Diagnostic, report: Report) -> tuple[str, int, int | None] | None:
     """(relative path, line, column) GitHub can show for ``d``, or None when there is none."""
     if d.path and not _outside(d.path, report):
+        if d.cell is not None:  # a line in a cell is no line of the .ipynb file: point at the file
+            return d.path, 1, None
         return d.path, d.line or 1, d.column
     if d.package and d.package in report.declared:
         return report.declared[d.package]
@@ -177,6 +179,12 @@ def _result(d: Diagnostic, anchor: tuple[str, int, int | None], index: dict[str,
         props["package"] = d.package
         if d.package_version:
             props["package_version"] = d.package_version
+    if d.cell is not None:
+        props["cell"] = d.cell
+        if d.line:
+            props["line"] = d.line
+        if d.column:
+            props["column"] = d.column
     if d.path and d.path != anchor[0]:
         props["path"] = d.path  # where the finding itself is (e.g. a file in the environment)
         if d.line:

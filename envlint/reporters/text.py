@@ -40,6 +40,8 @@ def _line(d: Diagnostic, with_path: bool) -> Text:
     t = Text()
     if with_path and d.path:
         t.append(clean(d.path), style="bold")
+        if d.cell is not None:
+            t.append(f":cell {d.cell}")
         if d.line:
             t.append(f":{d.line}")
             if d.column:

@@ -35,9 +35,12 @@ PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_WORKERS = 8
 
 
+WORKERS, LOCAL, UNKNOWN = "workers", "local", "unknown"
+
+
 @dataclass(frozen=True)
 class DataRead:
-    """One call that reads a local file."""
+    """One call that reads a local file, and where it runs."""
 
     path: str
     """The source file, POSIX, relative to the project root."""
@@ -51,18 +54,26 @@ class DataRead:
     """'relative' or 'absolute'."""
     cell: int | None = None
     """Notebook cell number (1-based, counting every cell); ``line`` is then the line in that cell."""
+    where: str = UNKNOWN
+    """'workers' (the read runs on the cluster), 'local' (in the process that drives the cluster: a
+    notebook, a script that starts the client) or 'unknown' (a function with no caller in sight)."""
+    by: str | None = None
+    """What ships the code to the workers: ``client.submit``, ``@dask.delayed``, ``# COILED``,
+    ``remote-scripts``; None for a lazy reader (see ``reader``) or code that is not shipped."""
+    reader: str | None = None
+    """The lazy collection reader whose tasks open the path (``dd.read_csv``)."""
+    function: str | None = None
+    """The enclosing function (dotted, ``Loader.load``), if any."""
 
     @property
-    def where(self) -> str:
+    def place(self) -> str:
         """' (cell 3, line 2)' for a notebook, '' otherwise."""
         return f" (cell {self.cell}, line {self.line})" if self.cell is not None else ""
 
     @property
     def location(self) -> dict[str, object]:
-        """A Finding's ``path``/``line``/``column``: a notebook finding has no file line (``where`` says it)."""
-        if self.cell is not None:
-            return {"path": self.path, "line": None, "column": None}
-        return {"path": self.path, "line": self.line, "column": self.column}
+        """A Finding's ``path``/``line``/``column``/``cell`` (a notebook's line is in its cell)."""
+        return {"path": self.path, "line": self.line, "column": self.column, "cell": self.cell}
 
 
 # -- one file (runs in worker processes too) ------------------------------------------------------
@@ -194,7 +205,7 @@ def build(ctx: Context) -> list[DataRead]:
     config = ctx.config
     cache = ScanCache.open(tree.root, "data-reads", f"{__version__}:{table_digest()}",
                            enabled=not (config.no_cache or config.environ.get("ENVLINT_NO_CACHE")))
-    files = [f for f in tree.files if f.endswith((".py", ".pyw", ".ipynb"))]
+    files = [f for f in tree.files if f.endswith((".py", ".pyw", ".ipynb")) and in_scope(f)]
     results, unreadable = scan_files(tree.root, files, config.environ, cache)
     for rel, reason in sorted(unreadable.items()):
         ctx.problems.add(tree.root / rel, reason)
@@ -207,20 +218,89 @@ def build(ctx: Context) -> list[DataRead]:
             roots.extend(_package_dirs(ctx, tree))
         return roots
 
+    remote = _matcher(config.remote_scripts)
+    ships = _shipped_elsewhere(results)
     reads: list[DataRead] = []
     for rel in sorted(results):
         result = results[rel]
         error = result.get("error")
         if error:
-            reason, line, column = error
-            ctx.problems.add(tree.root / rel, reason, line=line, column=column)
-        for line, column, call, target, kind, cell in result.get("reads", ()):
-            read = DataRead(rel, line, column, call, target, kind, cell)
+            ctx.problems.add(tree.root / rel, error[0], line=error[1], column=error[2],
+                             cell=error[3] if len(error) > 3 else None)
+        for line, column, call, target, kind, cell, where, info in result.get("reads", ()):
+            if info.get("guarded"):
+                continue  # inside `if p.exists():` or `try: ... except FileNotFoundError:`
+            by, func = info.get("by"), info.get("func")
+            if where != WORKERS:
+                if remote is not None and remote(rel):
+                    where, by = WORKERS, "remote-scripts"
+                elif func is not None:
+                    how = _lookup_shipped(ships, rel, func)
+                    if how is not None:
+                        where, by = WORKERS, how
+            read = DataRead(rel, line, column, call, target, kind, cell, where, by, info.get("reader"), func)
             if kind == "relative" and _ships_as_package_data(tree.root, rel, target, shipped):
                 continue
             reads.append(read)
     reads.sort(key=lambda r: (r.path, r.cell or 0, r.line or 0, r.column or 0, r.call))
     return reads
+
+
+#: Folders whose code never runs on the cluster: documentation, CI and tooling.
+OUT_OF_SCOPE_DIRS = frozenset({"docs", "doc", ".github", ".gitlab", ".circleci", ".buildkite", "ci", ".ci",
+                               "binder", ".binder", ".devcontainer", "tools", "devtools", "dev-tools"})
+#: Build scripts and test configuration: they run on the build (or test) machine, in the project folder.
+BUILD_SCRIPTS = frozenset({"setup.py", "conftest.py", "versioneer.py"})
+#: The same at the project root only (elsewhere the name means nothing special).
+ROOT_SCRIPTS = frozenset({"hatch_build.py", "build_backend.py", "noxfile.py", "tasks.py", "fabfile.py",
+                          "pavement.py"})
+
+
+def in_scope(rel: str) -> bool:
+    """Whether a file's reads can run on the cluster (not a build script, not docs/CI/tooling)."""
+    parts = rel.split("/")
+    if parts[-1] in BUILD_SCRIPTS or (len(parts) == 1 and parts[0] in ROOT_SCRIPTS):
+        return False
+    return not any(p in OUT_OF_SCOPE_DIRS for p in parts[:-1])
+
+
+def _matcher(patterns: list[str]) -> Callable[[str], bool] | None:
+    if not patterns:
+        return None
+    import pathspec
+
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+    return lambda rel: spec.match_file(rel)
+
+
+def module_name(rel: str) -> str:
+    """``src/pkg/mod.py`` -> ``pkg.mod``; ``pkg/__init__.py`` -> ``pkg``."""
+    stem = rel.rsplit(".", 1)[0]
+    parts = [p for p in stem.split("/") if p]
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _shipped_elsewhere(results: dict[str, ScanResult]) -> dict[str, str]:
+    """Dotted names of functions that some module ships to the cluster -> 'client.submit in a.py'."""
+    out: dict[str, str] = {}
+    for rel in sorted(results):
+        for name, how in (results[rel].get("ships") or {}).items():
+            out.setdefault(name, f"{how} in {rel}")
+    return out
+
+
+def _lookup_shipped(ships: dict[str, str], rel: str, func: str) -> str | None:
+    if not ships:
+        return None
+    full = f".{module_name(rel)}.{func}"
+    for name, how in ships.items():
+        if full.endswith(f".{name}") and "." in name:
+            return how
+    return None
 
 
 # -- package data ----------------------------------------------------------------------------------

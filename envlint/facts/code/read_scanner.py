@@ -15,18 +15,27 @@ import ast
 import json
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from envlint.facts.code import read_where
+from envlint.facts.code.read_paths import Val as _Val
+from envlint.facts.code.read_paths import catches_missing as _catches_missing
+from envlint.facts.code.read_paths import checks_existence as _checks_existence
+from envlint.facts.code.read_paths import classify
+from envlint.facts.code.read_paths import dirname as _dirname
+from envlint.facts.code.read_paths import exits_unless_exists as _exits_unless_exists
+from envlint.facts.code.read_paths import join as _join
+from envlint.facts.code.read_paths import truthy as _truthy
 from envlint.facts.code.reader_table import ReaderSpec, ReaderTable
 
-#: Result of one file: {"reads": [[line, column, call, target, kind, cell], ...], "error": [reason, line, column] | None}
+#: Result of one file: {"reads": [[line, column, call, target, kind, cell, where, info], ...],
+#: "error": [reason, line, column] | None}. ``where``: "workers", "local" or "unknown"; ``info``: a
+#: dict of the optional keys "by" (what ships the code: "client.submit", "# COILED"), "reader" (the
+#: lazy reader that makes it a worker read), "func" (the enclosing function, dotted).
 ScanResult = dict[str, Any]
+WORKERS, LOCAL, UNKNOWN = "workers", "local", "unknown"
 
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
-_CHAINED = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*::")
-_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
-_PSEUDO = ("/dev/", "/proc/", "/sys/")
 _PATH_TYPES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath",
                          "pathlib.WindowsPath", "pathlib.PureWindowsPath"})
 _JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
@@ -35,20 +44,28 @@ _SAME = frozenset({"os.path.expanduser", "os.path.abspath", "os.path.realpath", 
 _MAX_DEPTH = 12
 
 
-@dataclass(frozen=True)
-class _Val:
-    """A statically known path value."""
-
-    text: str
-    """The path, dynamic parts shown as ``{expr}``."""
-    dynamic: bool = False
-    is_path: bool = False
-    """A pathlib object (so ``.open()``/``.read_text()`` on it reads the file)."""
-    file_relative: bool = False
-    """Built from ``__file__``: DAT003's business, not ours."""
-
-
 _UNKNOWN = object()
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    """Where the code being visited runs."""
+
+    where: str
+    by: str | None = None
+    """What ships it to the cluster (``client.submit``, ``@dask.delayed``, ``# COILED``)."""
+    func: str | None = None
+    """The enclosing function or class, dotted (``Loader.load``)."""
+    guarded: bool = False
+    """Inside an existence check or a ``try`` that catches a missing file."""
+
+    def inside(self, name: str, shipped_by: str | None) -> _Ctx:
+        func = f"{self.func}.{name}" if self.func else name
+        if shipped_by is not None:
+            return _Ctx(WORKERS, shipped_by, func, self.guarded)
+        if self.where == WORKERS:
+            return replace(self, func=func)
+        return _Ctx(UNKNOWN, None, func, self.guarded)
 
 
 class _Scope:
@@ -148,11 +165,14 @@ def _target_names(target: ast.expr):
 
 
 class _FileScan:
-    def __init__(self, table: ReaderTable, lines: list[int], source_lines: list[bytes]) -> None:
+    def __init__(self, table: ReaderTable, lines: list[int], source_lines: list[bytes],
+                 shipped: read_where.Shipping | None = None) -> None:
         self.table = table
         self.lines = lines
         self.source_lines = source_lines
         self.reads: list[list[Any]] = []
+        self.shipped = shipped.nodes if shipped is not None else {}
+        self.cluster = shipped is not None
 
     # -- descent -------------------------------------------------------------------------------
     def _overlaps(self, node: ast.AST) -> bool:
@@ -163,32 +183,53 @@ class _FileScan:
         i = bisect_left(self.lines, start)
         return i < len(self.lines) and self.lines[i] <= end
 
-    def visit(self, node: ast.AST, scope: _Scope) -> None:
+    def visit(self, node: ast.AST, scope: _Scope, ctx: _Ctx) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            args = node.args
-            params = tuple(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
-            params += tuple(a.arg for a in (args.vararg, args.kwarg) if a is not None)
-            for default in (*args.defaults, *[d for d in args.kw_defaults if d is not None]):
-                if self._overlaps(default):
-                    self.visit(default, scope)
-            if isinstance(node, ast.Lambda):
-                inner = _Scope([], scope, params)
-                if self._overlaps(node.body):
-                    self.visit(node.body, inner)
-                return
-            for deco in node.decorator_list:
-                if self._overlaps(deco):
-                    self.visit(deco, scope)
-            inner = _Scope(node.body, scope, params)
-            for stmt in node.body:
-                if self._overlaps(stmt):
-                    self.visit(stmt, inner)
+            self._visit_function(node, scope, ctx)
             return
-        if isinstance(node, ast.Call):
-            self.check_call(node, scope)
-        for child in ast.iter_child_nodes(node):
-            if self._overlaps(child):
-                self.visit(child, scope)
+        if isinstance(node, ast.ClassDef):
+            ctx = replace(ctx, func=f"{ctx.func}.{node.name}" if ctx.func else node.name)
+        elif isinstance(node, ast.Call):
+            self.check_call(node, scope, ctx)
+        elif isinstance(node, ast.If) and not ctx.guarded and _checks_existence(node.test):
+            ctx = replace(ctx, guarded=True)
+        try_guard = isinstance(node, ast.Try) and not ctx.guarded and _catches_missing(node)
+        for name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                inner = replace(ctx, guarded=True) if try_guard and name == "body" else ctx
+                for child in value:
+                    if not isinstance(child, ast.AST):
+                        continue
+                    if self._overlaps(child):
+                        self.visit(child, scope, inner)
+                    if not inner.guarded and isinstance(child, ast.If) and _exits_unless_exists(child):
+                        inner = replace(inner, guarded=True)  # `if not p.exists(): return` guards what follows
+            elif isinstance(value, ast.AST) and self._overlaps(value):
+                self.visit(value, scope, ctx)
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda, scope: _Scope,
+                        ctx: _Ctx) -> None:
+        args = node.args
+        params = tuple(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
+        params += tuple(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+        for default in (*args.defaults, *[d for d in args.kw_defaults if d is not None]):
+            if self._overlaps(default):
+                self.visit(default, scope, ctx)
+        inner_ctx = ctx.inside(getattr(node, "name", "<lambda>"), self.shipped.get(id(node)))
+        if isinstance(node, ast.Lambda):
+            if self._overlaps(node.body):
+                self.visit(node.body, _Scope([], scope, params), inner_ctx)
+            return
+        for deco in node.decorator_list:
+            if self._overlaps(deco):
+                self.visit(deco, scope, ctx)
+        inner = _Scope(node.body, scope, params)
+        block = inner_ctx
+        for stmt in node.body:
+            if self._overlaps(stmt):
+                self.visit(stmt, inner, block)
+            if not block.guarded and isinstance(stmt, ast.If) and _exits_unless_exists(stmt):
+                block = replace(block, guarded=True)
 
     # -- resolution ----------------------------------------------------------------------------
     def qualify(self, node: ast.expr, scope: _Scope) -> str | None:
@@ -305,35 +346,84 @@ class _FileScan:
         return None
 
     # -- readers -------------------------------------------------------------------------------
-    def check_call(self, node: ast.Call, scope: _Scope) -> None:
+    def check_call(self, node: ast.Call, scope: _Scope, ctx: _Ctx) -> None:
         func = node.func
         spec: ReaderSpec | None = None
         path: _Val | None = None
+        call_node, shipped_by = node, None
         name = self.qualify(func, scope)
         if name is not None:
             spec = self.table.specs.get(name)
-            if spec is not None and spec.receiver:
+            if spec is not None and (spec.receiver or spec.receiver_type):
                 spec = None
-        if spec is None and isinstance(func, ast.Attribute) and func.attr in self.table.receivers:
-            receiver = self.value(func.value, scope)
-            if receiver is not None and receiver.is_path:
-                spec, path = self.table.receivers[func.attr], receiver
+        if spec is None and isinstance(func, ast.Attribute):
+            if func.attr in self.table.receivers:
+                receiver = self.value(func.value, scope)
+                if receiver is not None and receiver.is_path:
+                    spec, path = self.table.receivers[func.attr], receiver
+            elif func.attr in self.table.typed and self._instance_of(func.value, scope) == \
+                    self.table.typed[func.attr].receiver_type:
+                spec = self.table.typed[func.attr]
         if spec is None:
-            return
+            spec, call_node, shipped_by = self._shipped_reader(node, scope)
+            if spec is None:
+                return
         if path is None:
-            path_node = _argument(node, spec.arg, spec.kw)
+            path_node = _argument(call_node, spec.arg, spec.kw)
             if path_node is None:
                 return
             path = self.value(path_node, scope)
             if path is None:
                 return
-        if not _reads(node, spec, self, scope):
+        if not _reads(call_node, spec, self, scope):
             return
         kind = classify(path)
         if kind is None:
             return
-        call = f'Path("{path.text}").{func.attr}()' if spec.receiver else f'{_short(func)}("{path.text}")'
-        self.reads.append([node.lineno, self._column(node), call, path.text, kind])
+        if spec.receiver:
+            call = f'Path("{path.text}").{func.attr}()'  # type: ignore[union-attr]
+        elif shipped_by == "submit":
+            call = f'{_short(func)}({_short(node.args[0])}, "{path.text}")'
+        else:
+            call = f'{_short(func)}("{path.text}")'
+        info: dict[str, str] = {}
+        where = ctx.where
+        if shipped_by is not None:
+            where, info["by"] = WORKERS, _short(func.func if isinstance(func, ast.Call) else func)
+        elif spec.workers or any(_truthy(kw.value) for kw in call_node.keywords if kw.arg in spec.workers_if):
+            where, info["reader"] = WORKERS, _short(func)
+        elif ctx.by:
+            info["by"] = ctx.by
+        if ctx.func:
+            info["func"] = ctx.func
+        if ctx.guarded:
+            info["guarded"] = "1"
+        self.reads.append([node.lineno, self._column(node), call, path.text, kind, None, where, info])
+
+    def _shipped_reader(self, node: ast.Call, scope: _Scope) -> tuple[ReaderSpec | None, ast.Call, str | None]:
+        """``delayed(pd.read_csv)(path)`` and ``client.submit(pd.read_csv, path)``: the reader is the task."""
+        func = node.func
+        if isinstance(func, ast.Call) and func.args and self.qualify(func.func, scope) in read_where.DELAYED:
+            spec = self.table.specs.get(self.qualify(func.args[0], scope) or "")
+            if spec is not None and not spec.receiver and not spec.receiver_type:
+                return spec, node, "delayed"
+        if isinstance(func, ast.Attribute) and func.attr == "submit" and node.args and self.cluster:
+            spec = self.table.specs.get(self.qualify(node.args[0], scope) or "")
+            if spec is not None and not spec.receiver and not spec.receiver_type:
+                shifted = ast.Call(func=node.args[0], args=node.args[1:], keywords=node.keywords)
+                return spec, shifted, "submit"
+        return None, node, None
+
+    def _instance_of(self, node: ast.expr, scope: _Scope) -> str | None:
+        """The class a receiver was made from (``cfg = configparser.ConfigParser()`` -> its name)."""
+        if isinstance(node, ast.Name):
+            found = scope.lookup(node.id)
+            if found is None or found[0] != "value" or found[1] is _UNKNOWN:
+                return None
+            node = found[1]
+        if isinstance(node, ast.Call):
+            return self.qualify(node.func, scope)
+        return None
 
     def _column(self, node: ast.expr) -> int:
         line = self.source_lines[node.lineno - 1] if 0 < node.lineno <= len(self.source_lines) else b""
@@ -368,45 +458,6 @@ def _reads(node: ast.Call, spec: ReaderSpec, scan: _FileScan, scope: _Scope) -> 
     return not any(c in mode for c in "wax")
 
 
-def classify(path: _Val) -> str | None:
-    """'relative', 'absolute', or None for what is not a local data path (URL, stdin, ``__file__``)."""
-    if path.file_relative:
-        return None
-    text = path.text.strip()
-    if _CHAINED.match(text):
-        return None  # an fsspec chain: simplecache::s3://...
-    scheme = _SCHEME.match(text)
-    if scheme:
-        if scheme.group(1).lower() != "file":
-            return None
-        text = text[len(scheme.group(0)):]
-        return "absolute" if text.startswith("/") or _DRIVE.match(text) else None
-    if not text or text in ("-", ":memory:", ".") or "\n" in text or text[0] in "{[<" or len(text) > 4096:
-        return None
-    if text.startswith("~") or text.startswith("\\\\") or _DRIVE.match(text):
-        return "absolute"
-    if text.startswith("/"):
-        return None if text.startswith(_PSEUDO) else "absolute"
-    return "relative"
-
-
-def _join(left: _Val, right: _Val, is_path: bool) -> _Val:
-    if not right.dynamic and (right.text.startswith("/") or _DRIVE.match(right.text)):
-        return _Val(right.text, False, is_path, False)
-    if not left.text:
-        text = right.text
-    elif left.text.endswith(("/", "\\")):
-        text = left.text + right.text
-    else:
-        text = f"{left.text}/{right.text}"
-    return _Val(text, left.dynamic or right.dynamic, is_path, left.file_relative or right.file_relative)
-
-
-def _dirname(text: str) -> str:
-    head = text.rstrip("/").rpartition("/")[0]
-    return head
-
-
 def _short(node: ast.AST) -> str:
     text = ast.unparse(node)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -431,7 +482,16 @@ def scan_python(data: bytes, table: ReaderTable, lines: list[int] | None = None)
         return {"reads": [], "error": [_syntax_reason(exc), exc.lineno, exc.offset]}
     except (ValueError, MemoryError, RecursionError) as exc:  # absurd nesting
         return {"reads": [], "error": [f"not Python source: {exc}", None, None]}
-    return {"reads": [[*r, None] for r in _scan_tree(tree, table, lines, data.splitlines())], "error": encoding}
+    directive = b"COILED" in data and read_where.COILED_DIRECTIVE.search(data) is not None
+    reads, ships, client = _scan_tree(tree, table, lines, data, _Ctx(WORKERS, "# COILED") if directive else None)
+    return _result(reads, encoding, ships)
+
+
+def _result(reads: list, error: list | None, ships: dict[str, str]) -> ScanResult:
+    out: ScanResult = {"reads": reads, "error": error}
+    if ships:
+        out["ships"] = dict(sorted(ships.items()))
+    return out
 
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
@@ -455,13 +515,26 @@ def _second_line_end(data: bytes) -> int:
     return len(data) if second < 0 else second
 
 
-def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], source_lines: list[bytes]) -> list:
-    scan = _FileScan(table, lines, source_lines)
+def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: bytes, module_ctx: _Ctx | None,
+               ) -> tuple[list, dict[str, str], bool]:
+    """The reads (rows without cell), the functions of other modules this one ships, and whether it
+    starts a cluster client. ``module_ctx``: where module-level code runs (None: decide here)."""
+    from envlint.facts.code.reader_table import imported_modules
+
+    shipped = read_where.shipping(tree) if imported_modules(data) & read_where.CLUSTER_MODULES else None
+    if module_ctx is None:
+        local = (shipped is not None and shipped.client) or b"__main__" in data
+        module_ctx = _Ctx(LOCAL if local else UNKNOWN)
+    scan = _FileScan(table, lines, data.splitlines(), shipped)
     module = _Scope(tree.body, None)
+    ctx = module_ctx
     for stmt in tree.body:
         if scan._overlaps(stmt):
-            scan.visit(stmt, module)
-    return sorted(scan.reads)
+            scan.visit(stmt, module, ctx)
+        if not ctx.guarded and isinstance(stmt, ast.If) and _exits_unless_exists(stmt):
+            ctx = replace(ctx, guarded=True)
+    return sorted(scan.reads, key=lambda r: (r[0], r[1], r[2])), shipped.names if shipped else {}, bool(
+        shipped and shipped.client)
 
 
 def _syntax_reason(exc: SyntaxError) -> str:
@@ -471,59 +544,40 @@ def _syntax_reason(exc: SyntaxError) -> str:
     return f"does not parse as Python 3: {msg}"
 
 
-_MAGIC = re.compile(r"^\s*([%!]|\?|[A-Za-z_][\w.]*\?\s*$)")
-
-
 def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
-    """Reader calls in a Jupyter notebook's code cells; each read notes its cell and cell line."""
+    """Reader calls in a Jupyter notebook's code cells (see :mod:`notebook_cells`); each read notes its
+    cell and its line in the cell. A cell that does not parse is reported; the others are still read."""
+    from envlint.facts.code import notebook_cells
+
     try:
-        nb = json.loads(data)
-        cells = nb["cells"] if isinstance(nb, dict) else None
-        if not isinstance(cells, list):
-            raise ValueError("no 'cells' list")
-    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
+        cells = notebook_cells.load_cells(data)
+    except ValueError as exc:
         return {"reads": [], "error": [f"not a Jupyter notebook: {exc}", None, None]}
-    sources: list[tuple[int, list[str]]] = []
-    for number, cell in enumerate(cells, 1):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        src = cell.get("source", "")
-        text = "".join(s for s in src if isinstance(s, str)) if isinstance(src, list) else str(src)
-        cell_lines = ["" if _MAGIC.match(line) else line for line in text.splitlines()]
-        sources.append((number, cell_lines))
-    # One module for all cells (a constant set in one cell is used in a later one); cell by cell if that fails.
-    combined: list[str] = []
-    where: list[tuple[int, int]] = []
-    for number, cell_lines in sources:
-        for i, line in enumerate(cell_lines, 1):
-            combined.append(line)
-            where.append((number, i))
-    result = _scan_notebook_source(combined, where, table)
-    if result is not None:
-        return {"reads": result, "error": None}
-    reads: list = []
-    error = None
-    for number, cell_lines in sources:
-        part = _scan_notebook_source(cell_lines, [(number, i) for i in range(1, len(cell_lines) + 1)], table)
-        if part is None:
-            if error is None:
-                error = [f"cell {number} does not parse as Python 3", None, None]
-            continue
-        reads.extend(part)
-    return {"reads": sorted(reads, key=lambda r: (r[5], r[0], r[1])), "error": error}
-
-
-def _scan_notebook_source(lines: list[str], where: list[tuple[int, int]], table: ReaderTable) -> list | None:
-    data = "\n".join(lines).encode("utf-8")
-    candidates = table.candidate_lines(data)
+    nb = notebook_cells.assemble(cells)
+    source = nb.source.encode("utf-8", "surrogatepass")
+    candidates = table.candidate_lines(source)
     if not candidates:
-        return []
+        return {"reads": [], "error": None}
     try:
-        tree = ast.parse(data)
-    except (SyntaxError, ValueError):
-        return None
-    out = []
-    for line, column, call, target, kind in _scan_tree(tree, table, candidates, data.splitlines()):
-        cell, cell_line = where[line - 1] if 0 < line <= len(where) else (None, line)
-        out.append([cell_line, column, call, target, kind, cell])
-    return out
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        nb = notebook_cells.assemble(cells, parse_each=True)
+        source = nb.source.encode("utf-8", "surrogatepass")
+        candidates = table.candidate_lines(source)
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):  # cells that parse alone but not together
+            tree = ast.Module(body=[], type_ignores=[])
+    error = None
+    if nb.broken:
+        number, reason, line = nb.broken[0]
+        more = f" (and {len(nb.broken) - 1} more cells)" if len(nb.broken) > 1 else ""
+        error = [f"cell {number} does not parse as Python 3, even read as IPython: {reason}{more}; "
+                 f"the other cells were checked", line, None, number]
+    rows, ships, _ = _scan_tree(tree, table, candidates, source, _Ctx(LOCAL))
+    reads = []
+    for line, column, call, target, kind, _cell, where, info in rows:
+        cell, cell_line = nb.where[line - 1] if 0 < line <= len(nb.where) else (None, line)
+        reads.append([cell_line, column, call, target, kind, cell, where, info])
+    reads.sort(key=lambda r: (r[5] or 0, r[0], r[1], r[2]))
+    return _result(reads, error, ships)

@@ -38,6 +38,12 @@ class ReaderSpec:
     default_mode: str = "r"
     receiver: bool = False
     """The path is the object the method is called on (``Path("x").read_text()``)."""
+    receiver_type: str | None = None
+    """A method of instances of this class (``configparser.ConfigParser().read(path)``)."""
+    workers: bool = False
+    """A lazy collection reader: its tasks open the path on the workers (``dd.read_csv``)."""
+    workers_if: tuple[str, ...] = ()
+    """Keywords that make it one (``xr.open_dataset(path, chunks={})``), unless passed None or False."""
 
     @property
     def last(self) -> str:
@@ -60,6 +66,8 @@ class ReaderTable:
     """sha256 of the table file: part of the scan cache key."""
     receivers: dict[str, ReaderSpec] = field(default_factory=dict)
     """Method name -> spec, for readers whose path is the receiver."""
+    typed: dict[str, ReaderSpec] = field(default_factory=dict)
+    """Method name -> spec, for methods of instances of a known class (``receiver_type``)."""
     _by_token: dict[bytes | None, dict[bytes, tuple[frozenset[int], frozenset[bytes]]]] = field(default_factory=dict)
     """Module token -> seed -> (offsets of the seed inside reader names, the reader names)."""
     _plans: dict[frozenset, dict[bytes, tuple[tuple[int, ...], frozenset[bytes]]]] = field(default_factory=dict)
@@ -85,8 +93,10 @@ class ReaderTable:
                 name=name, arg=int(entry.get("arg", 0)), kw=entry.get("kw"),
                 mode_arg=entry.get("mode"), mode_kw=entry.get("mode-kw"),
                 default_mode=entry.get("default-mode", "r"), receiver=bool(entry.get("receiver", False)),
+                receiver_type=entry.get("receiver-type"), workers=entry.get("where") == "workers", workers_if=tuple(entry.get("workers-if", ())),
             )
         receivers = {s.last: s for s in specs.values() if s.receiver}
+        typed = {s.last: s for s in specs.values() if s.receiver_type}
         tokens: dict[bytes, set[bytes | None]] = defaultdict(set)
         for s in specs.values():
             tokens[s.last.encode()].add(s.module_token)
@@ -101,7 +111,7 @@ class ReaderTable:
                 names.add(anchor)
         plan = {token: {seed: (frozenset(o), frozenset(n)) for seed, (o, n) in seeds.items()}
                 for token, seeds in by_token.items()}
-        return cls(specs, hashlib.sha256(data).hexdigest(), receivers, plan, {},
+        return cls(specs, hashlib.sha256(data).hexdigest(), receivers, typed, plan, {},
                    {k: tuple(sorted(v, key=lambda t: t or b"")) for k, v in tokens.items()},
                    frozenset(n.encode() for n in receivers),
                    frozenset(s.last.encode() for s in specs.values() if s.arg != 0 and not s.receiver),
@@ -159,6 +169,13 @@ class ReaderTable:
                 i = data.find(seed, i + 1)
         if modules and b" as " in data:
             self._alias_calls(data, modules, bound, lines, hits)
+        if modules & _CLUSTER and (b"delayed(" in data or b".submit(" in data):
+            for token in (b"delayed(", b".submit("):  # delayed(pd.read_csv)(path), client.submit(pd.read_csv, path)
+                i = data.find(token)
+                while i >= 0:
+                    if not lines.in_comment_or_doctest(i):
+                        hits.add(i)
+                    i = data.find(token, i + 1)
         return sorted(hits)
 
     def _alias_calls(self, data: bytes, modules: set[bytes], bound: dict[bytes, bool], lines: _LineInfo,
@@ -217,6 +234,7 @@ class ReaderTable:
 
 
 _NO, _ARGUMENT, _RECEIVER = 0, 1, 2
+_CLUSTER = frozenset({b"dask", b"distributed", b"coiled"})
 _QUOTE_PREFIX = re.compile(rb"[rRbBuUfF]{1,2}['\"]")
 _SPACE = re.compile(rb"(?:[ \t\r\n]|\\\n|#[^\n]*)*")
 #: First names of an argument that can build a path from literals (the scanner resolves these).

@@ -32,7 +32,7 @@ def content_hash(data: bytes) -> str:
 
 
 #: Bumped when the file's layout changes; part of the cache key, so an old file is never misread.
-FORMAT = 2
+FORMAT = 3
 #: What most files scan to; stored as a row without a result.
 EMPTY: Any = {"reads": [], "error": None}
 
@@ -141,17 +141,20 @@ class ScanCache:
 
 
 def valid_result(result: Any) -> bool:
-    """A scan result as the scanner writes it: ``{"reads": [[line, column, call, target, kind, cell],
-    ...], "error": [reason, line, column] | None}`` (the cache lives in the project tree: anything
-    else there is a miss)."""
+    """A scan result as the scanner writes it: ``{"reads": [[line, column, call, target, kind, cell,
+    where, info], ...], "error": [reason, line, column(, cell)] | None(, "ships": {name: how})}`` (the
+    cache lives in the project tree: anything else there is a miss)."""
     if not isinstance(result, dict):
         return False
-    reads, error = result.get("reads"), result.get("error")
+    reads, error, ships = result.get("reads"), result.get("error"), result.get("ships", {})
     if not isinstance(reads, list) or not all(
-            isinstance(r, list) and len(r) == 6 and all(isinstance(v, int) or v is None for v in (r[0], r[1], r[5]))
-            and all(isinstance(v, str) for v in r[2:5]) for r in reads):
+            isinstance(r, list) and len(r) == 8 and all(isinstance(v, int) or v is None for v in (r[0], r[1], r[5]))
+            and all(isinstance(v, str) for v in r[2:5]) and isinstance(r[6], str) and isinstance(r[7], dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in r[7].items()) for r in reads):
         return False
-    return error is None or (isinstance(error, list) and len(error) == 3 and isinstance(error[0], str)
+    if not isinstance(ships, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in ships.items()):
+        return False
+    return error is None or (isinstance(error, list) and len(error) in (3, 4) and isinstance(error[0], str)
                              and all(isinstance(v, int) or v is None for v in error[1:]))
 
 

@@ -1,0 +1,33 @@
+"""Messages shared by the data-file rules (DAT001, DAT002, DAT004): where a read runs, and the remedy."""
+
+from __future__ import annotations
+
+from envlint.facts.code.data_reads import DataRead
+
+#: Files that are code, not data: the remedy is to ship them with the code, not to upload them.
+SOURCE_SUFFIXES = (".py", ".pyw", ".ipynb", ".pyx", ".pxd", ".sh", ".r", ".R", ".jl", ".sql", ".js")
+
+
+def runs_where(read: DataRead) -> str:
+    """'read by the workers in `dd.read_csv`' / 'runs on the workers: `load()` is shipped with client.submit'."""
+    if read.reader:
+        return f"is read by the workers in `{read.reader}`"
+    if read.by == "# COILED":
+        return "runs on the cluster: the script declares `# COILED` batch options"
+    if read.by == "remote-scripts":
+        return "runs on the cluster: the script is listed in `remote-scripts`"
+    if read.by and read.function and not read.function.endswith("<lambda>"):
+        return f"runs on the workers: `{read.function.rsplit('.', 1)[-1]}()` is shipped with `{read.by}`"
+    if read.by and read.function:
+        return f"runs on the workers: the function is shipped with `{read.by}`"
+    if read.by:
+        return f"runs on the workers: the reader is shipped with `{read.by}`"
+    return "runs on the workers"
+
+
+def remedy(read: DataRead, name: str) -> str:
+    if read.target.rstrip("/").endswith(SOURCE_SUFFIXES):
+        return ("it is code: make it part of a local package (package sync ships those) and import it, "
+                "or send it with Client.upload_file")
+    return (f"upload it to object storage and read it from there (s3://<bucket>/{name}), "
+            "send it with Client.upload_file, or ship it as package data")
