@@ -25,7 +25,19 @@ def runs_where(read: DataRead) -> str:
     return "runs on the workers"
 
 
+def missing(read: DataRead, what: str) -> str:
+    """'the workers have no data.csv' or, for a file made in the local process, where it was made."""
+    if read.made is not None:
+        cell, line = read.made
+        at = f"cell {cell}, line {line}" if cell is not None else f"line {line}"
+        return f"{read.target} is made here by {at}, in the local process, and read by the workers, which never get it"
+    return what
+
+
 def remedy(read: DataRead, name: str) -> str:
+    if read.made is not None:
+        return ("make the file where the workers read it (download or write it inside the task), or write it "
+                "to object storage and read it from there (s3://<bucket>/...)")
     if read.target.rstrip("/").endswith(SOURCE_SUFFIXES):
         return ("it is code: make it part of a local package (package sync ships those) and import it, "
                 "or send it with Client.upload_file")

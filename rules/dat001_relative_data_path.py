@@ -22,6 +22,14 @@ reads the laptop's file, and hands the data over (`dd.from_pandas`, `client.scat
 whose place is unknown (a function with no caller in sight, a library module's top level): they
 would be guesses. Both are reported by DAT004, which is off by default.
 
+What the program makes itself is not missing where it makes it: a file written, saved, downloaded
+or extracted before (`to_csv` -> `read_csv`, `np.save` -> `np.load`, `savefig` -> `imread`,
+`torch.save` -> `torch.load`, `urlretrieve` -> read, `extractall` -> read) and read back in the
+same place (the local process, or the same shipped function) is not reported. But a file made in
+the local process (a download, `!wget`/`!curl`/`!unzip` in a notebook, a `to_csv` at the top of the
+script) and then read by the workers IS reported, naming the line that made it: the workers never
+get it (a `LocalCluster` shares the laptop's disk and hides this).
+
 Also not reported: reads guarded by an existence check (`if p.exists():`, `if not
 os.path.exists(p): return`) or inside `try:` with `except FileNotFoundError`/`OSError`; reads in
 `setup.py` and other build scripts (`hatch_build.py`, `noxfile.py`, `conftest.py`, ...) and in
@@ -45,6 +53,8 @@ no `data/`: `FileNotFoundError` on the cluster, although the same code worked wi
 
 ## Example
 ```python
+from urllib.request import urlretrieve
+
 import dask
 import dask.dataframe as dd
 import pandas as pd
@@ -58,6 +68,9 @@ def load(day):
 
 
 df = pd.read_csv("small.csv")            # not reported: read in this process (DAT004)
+
+urlretrieve("https://example.invalid/trips.csv", "trips.csv")
+trips = dd.read_csv("trips.csv")          # DAT001: trips.csv is made here by line 17, read by the workers
 ```
 
 ## How to fix
@@ -76,7 +89,7 @@ from collections.abc import Iterator
 from envlint.diagnostics import Finding, Severity
 from envlint.facts.code.data_reads import WORKERS, DataRead
 from envlint.registry import rule
-from envlint.rules._data_messages import remedy, runs_where
+from envlint.rules._data_messages import missing, remedy, runs_where
 
 
 @rule(code="DAT001", name="relative-data-path", severity=Severity.WARNING,
@@ -87,8 +100,9 @@ def check(data_reads: list[DataRead]) -> Iterator[Finding]:
         if read.kind != "relative" or read.where != WORKERS:
             continue
         yield Finding(
-            message=f"{read.call} {runs_where(read)}; package sync does not copy data files, so the workers "
-                    f"have no {read.target}{read.place}",
+            message=f"{read.call} {runs_where(read)}; "
+                    + missing(read, f"package sync does not copy data files, so the workers have no {read.target}")
+                    + read.place,
             **read.location,  # type: ignore[arg-type]
             help=remedy(read, read.target.lstrip("./")),
         )

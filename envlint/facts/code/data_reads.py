@@ -64,6 +64,9 @@ class DataRead:
     """The lazy collection reader whose tasks open the path (``dd.read_csv``)."""
     function: str | None = None
     """The enclosing function (dotted, ``Loader.load``), if any."""
+    made: tuple[int | None, int] | None = None
+    """(cell, line) of the code in the local process that makes the file the workers read (a
+    download, ``!wget``, a ``to_csv``); None when the program does not make it."""
 
     @property
     def place(self) -> str:
@@ -238,7 +241,9 @@ def build(ctx: Context) -> list[DataRead]:
                     how = _lookup_shipped(ships, rel, func)
                     if how is not None:
                         where, by = WORKERS, how
-            read = DataRead(rel, line, column, call, target, kind, cell, where, by, info.get("reader"), func)
+            made = (int(info["made_cell"]) if "made_cell" in info else None, int(info["made"])) \
+                if "made" in info else None
+            read = DataRead(rel, line, column, call, target, kind, cell, where, by, info.get("reader"), func, made)
             if kind == "relative" and _ships_as_package_data(tree.root, rel, target, shipped):
                 continue
             reads.append(read)

@@ -390,10 +390,11 @@ class _FileScan:
         where = ctx.where
         if shipped_by is not None:
             where, info["by"] = WORKERS, _short(func.func if isinstance(func, ast.Call) else func)
-        elif spec.workers or any(_truthy(kw.value) for kw in call_node.keywords if kw.arg in spec.workers_if):
-            where, info["reader"] = WORKERS, _short(func)
-        elif ctx.by:
-            info["by"] = ctx.by
+        else:
+            if spec.workers or any(_truthy(kw.value) for kw in call_node.keywords if kw.arg in spec.workers_if):
+                where, info["reader"] = WORKERS, _short(func)
+            if ctx.by:
+                info["by"] = ctx.by
         if ctx.func:
             info["func"] = ctx.func
         if ctx.guarded:
@@ -516,7 +517,7 @@ def _second_line_end(data: bytes) -> int:
 
 
 def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: bytes, module_ctx: _Ctx | None,
-               ) -> tuple[list, dict[str, str], bool]:
+               extra_made: tuple = ()) -> tuple[list, dict[str, str], bool]:
     """The reads (rows without cell), the functions of other modules this one ships, and whether it
     starts a cluster client. ``module_ctx``: where module-level code runs (None: decide here)."""
     from envlint.facts.code.reader_table import imported_modules
@@ -533,8 +534,14 @@ def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: byt
             scan.visit(stmt, module, ctx)
         if not ctx.guarded and isinstance(stmt, ast.If) and _exits_unless_exists(stmt):
             ctx = replace(ctx, guarded=True)
-    return sorted(scan.reads, key=lambda r: (r[0], r[1], r[2])), shipped.names if shipped else {}, bool(
-        shipped and shipped.client)
+    reads = sorted(scan.reads, key=lambda r: (r[0], r[1], r[2]))
+    if reads:
+        from envlint.facts.code import made_files
+
+        made = made_files.collect(tree, _Scope, scan.value) + list(extra_made)
+        if made:
+            reads = made_files.settle(reads, made, WORKERS)
+    return reads, shipped.names if shipped else {}, bool(shipped and shipped.client)
 
 
 def _syntax_reason(exc: SyntaxError) -> str:
@@ -548,6 +555,7 @@ def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
     """Reader calls in a Jupyter notebook's code cells (see :mod:`notebook_cells`); each read notes its
     cell and its line in the cell. A cell that does not parse is reported; the others are still read."""
     from envlint.facts.code import notebook_cells
+    from envlint.facts.code.made_files import made_by_shell
 
     try:
         cells = notebook_cells.load_cells(data)
@@ -574,10 +582,13 @@ def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
         more = f" (and {len(nb.broken) - 1} more cells)" if len(nb.broken) > 1 else ""
         error = [f"cell {number} does not parse as Python 3, even read as IPython: {reason}{more}; "
                  f"the other cells were checked", line, None, number]
-    rows, ships, _ = _scan_tree(tree, table, candidates, source, _Ctx(LOCAL))
+    rows, ships, _ = _scan_tree(tree, table, candidates, source, _Ctx(LOCAL), made_by_shell(nb))
     reads = []
     for line, column, call, target, kind, _cell, where, info in rows:
         cell, cell_line = nb.where[line - 1] if 0 < line <= len(nb.where) else (None, line)
+        if "made" in info and 0 < int(info["made"]) <= len(nb.where):
+            made_cell, made_line = nb.where[int(info["made"]) - 1]
+            info = {**info, "made": str(made_line), "made_cell": str(made_cell)}
         reads.append([cell_line, column, call, target, kind, cell, where, info])
     reads.sort(key=lambda r: (r[5] or 0, r[0], r[1], r[2]))
     return _result(reads, error, ships)
