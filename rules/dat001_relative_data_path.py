@@ -38,6 +38,12 @@ docs/CI/tooling folders (`docs/`, `doc/`, `.github/`, `ci/`, `binder/`, `tools/`
 paths built from `__file__` (DAT003), and files inside a local package's import package, which its
 wheel can carry as package data.
 
+Notebooks are read the way IPython runs them: `%magic` and `!shell` lines, `x = !cmd`, `obj?`, and
+`%%time`-style cells (whose body is Python) are accepted; `%%bash`/`%%writefile` cells are skipped.
+A cell that still does not parse is reported as EL001 with its cell number, and the other cells are
+checked with the names they define. A notebook finding carries `cell` (1-based, every cell counted)
+with `line`/`column` inside that cell (see docs/json-output.md).
+
 The readers are those of `envlint/data/readers.toml`: the built-in `open`, pathlib, pandas, dask,
 polars, numpy, `torch.load`, `h5py.File`, xarray, pyarrow, `PIL.Image.open`, `cv2.imread`,
 `OmegaConf.load`, `configparser.ConfigParser().read`, and more. The path may be a literal, an
