@@ -8,8 +8,19 @@ from envlint.facts.code.data_reads import DataRead
 SOURCE_SUFFIXES = (".py", ".pyw", ".ipynb", ".pyx", ".pxd", ".sh", ".r", ".R", ".jl", ".sql", ".js")
 
 
+def subject(read: DataRead) -> str:
+    """The read as the message starts: the call, and where a followed path comes from."""
+    if read.default and read.function:
+        return f"the default of `{read.default}` in `{read.function.rsplit('.', 1)[-1]}()`, read by {read.call},"
+    return read.call
+
+
 def runs_where(read: DataRead) -> str:
     """'read by the workers in `dd.read_csv`' / 'runs on the workers: `load()` is shipped with client.submit'."""
+    if read.passed_to and read.function:
+        fn = read.function.rsplit(".", 1)[-1]
+        shipped = f" (`{fn}()` is shipped with `{read.by}`)" if read.by else ""
+        return f"passes {read.target} to `{fn}()`, which reads it with `{read.passed_to}` on the workers{shipped}"
     if read.reader:
         return f"is read by the workers in `{read.reader}`"
     if read.by == "# COILED":

@@ -38,6 +38,14 @@ docs/CI/tooling folders (`docs/`, `doc/`, `.github/`, `ci/`, `binder/`, `tools/`
 paths built from `__file__` (DAT003), and files inside a local package's import package, which its
 wheel can carry as package data.
 
+The path is followed through parameter defaults (`def load(day, path="data/x.csv")`, reported at
+the default), class attributes (`self.data_dir`, `Config.ROOT`), project helpers called with a
+literal in any module or notebook (`def load(folder): return dd.read_parquet(folder)` then
+`load("data/events")`, reported at the literal: "passes data/events to `load()`, which reads it
+with `dd.read_parquet` on the workers"), and modules re-exported by a project module
+(`from utils.general import cv2`). A helper is followed when it reads its parameter in a lazy
+reader or is itself shipped to the cluster.
+
 Notebooks are read the way IPython runs them: `%magic` and `!shell` lines, `x = !cmd`, `obj?`, and
 `%%time`-style cells (whose body is Python) are accepted; `%%bash`/`%%writefile` cells are skipped.
 A cell that still does not parse is reported as EL001 with its cell number, and the other cells are
@@ -95,7 +103,7 @@ from collections.abc import Iterator
 from envlint.diagnostics import Finding, Severity
 from envlint.facts.code.data_reads import WORKERS, DataRead
 from envlint.registry import rule
-from envlint.rules._data_messages import missing, remedy, runs_where
+from envlint.rules._data_messages import missing, remedy, runs_where, subject
 
 
 @rule(code="DAT001", name="relative-data-path", severity=Severity.WARNING,
@@ -106,7 +114,7 @@ def check(data_reads: list[DataRead]) -> Iterator[Finding]:
         if read.kind != "relative" or read.where != WORKERS:
             continue
         yield Finding(
-            message=f"{read.call} {runs_where(read)}; "
+            message=f"{subject(read)} {runs_where(read)}; "
                     + missing(read, f"package sync does not copy data files, so the workers have no {read.target}")
                     + read.place,
             **read.location,  # type: ignore[arg-type]

@@ -47,7 +47,7 @@ from collections.abc import Iterator
 from envlint.diagnostics import Finding, Severity
 from envlint.facts.code.data_reads import WORKERS, DataRead
 from envlint.registry import rule
-from envlint.rules._data_messages import missing, remedy, runs_where
+from envlint.rules._data_messages import missing, remedy, runs_where, subject
 
 
 @rule(code="DAT002", name="absolute-data-path", severity=Severity.WARNING,
@@ -59,7 +59,7 @@ def check(data_reads: list[DataRead]) -> Iterator[Finding]:
             continue
         name = read.target.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or "data"
         yield Finding(
-            message=f"{read.call} {runs_where(read)}; "
+            message=f"{subject(read)} {runs_where(read)}; "
                     + missing(read, "an absolute path names a place on this machine, and package sync does not "
                                     "copy data files to the workers")
                     + read.place,

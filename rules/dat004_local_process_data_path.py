@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from envlint.diagnostics import Finding, Severity
 from envlint.facts.code.data_reads import LOCAL, WORKERS, DataRead
 from envlint.registry import rule
+from envlint.rules._data_messages import subject
 
 
 @rule(code="DAT004", name="local-process-data-path", severity=Severity.INFO, default=False, precision="medium",
@@ -61,7 +62,7 @@ def check(data_reads: list[DataRead]) -> Iterator[Finding]:
         else:
             where = "runs where this module is imported or run: nothing here ships it to the cluster"
         yield Finding(
-            message=f"{read.call} {where}; the workers would not have {read.target}{read.place}",
+            message=f"{subject(read)} {where}; the workers would not have {read.target}{read.place}",
             **read.location,  # type: ignore[arg-type]
             help="nothing to do while it stays local; before it runs on the cluster, read it from object "
                  "storage or send the data (dd.from_pandas, client.scatter)",

@@ -64,6 +64,11 @@ class DataRead:
     """The lazy collection reader whose tasks open the path (``dd.read_csv``)."""
     function: str | None = None
     """The enclosing function (dotted, ``Loader.load``), if any."""
+    passed_to: str | None = None
+    """For a literal passed to a project helper (``load("data/events")``): the reader inside the helper
+    (``dd.read_parquet``); ``function`` is then the helper."""
+    default: str | None = None
+    """The parameter whose default value is the path (the finding points at the default)."""
     made: tuple[int | None, int] | None = None
     """(cell, line) of the code in the local process that makes the file the workers read (a
     download, ``!wget``, a ``to_csv``); None when the program does not make it."""
@@ -243,12 +248,29 @@ def build(ctx: Context) -> list[DataRead]:
                         where, by = WORKERS, how
             made = (int(info["made_cell"]) if "made_cell" in info else None, int(info["made"])) \
                 if "made" in info else None
-            read = DataRead(rel, line, column, call, target, kind, cell, where, by, info.get("reader"), func, made)
+            read = DataRead(rel, line, column, call, target, kind, cell, where, by, info.get("reader"), func,
+                            default=info.get("default"), made=made)
             if kind == "relative" and _ships_as_package_data(tree.root, rel, target, shipped):
                 continue
             reads.append(read)
+    reads += _helper_calls(tree.root, files, results, shipped)
     reads.sort(key=lambda r: (r.path, r.cell or 0, r.line or 0, r.column or 0, r.call))
     return reads
+
+
+def _helper_calls(root: Path, files: list[str], results: dict[str, ScanResult],
+                  shipped: Callable[[], list[Path]]) -> list[DataRead]:
+    """Literals passed to project helpers that read their parameter on the workers (see helper_calls)."""
+    from envlint.facts.code import helper_calls
+
+    helpers = helper_calls.helpers_of(results, module_name)
+    out = []
+    for c in helper_calls.find_calls(root, files, helpers, module_name):
+        if c.kind == "relative" and _ships_as_package_data(root, c.rel, c.target, shipped):
+            continue
+        out.append(DataRead(c.rel, c.line, c.column, c.call, c.target, c.kind, c.cell, WORKERS, c.helper.by or None,
+                            None, c.helper.func, passed_to=c.helper.reader))
+    return out
 
 
 #: Folders whose code never runs on the cluster: documentation, CI and tooling.

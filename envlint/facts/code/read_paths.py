@@ -106,3 +106,24 @@ def catches_missing(node: ast.Try) -> bool:
     return False
 
 
+
+
+def class_attributes(node: ast.ClassDef) -> dict[str, ast.expr]:
+    """Names assigned once in the class body and never through ``self.<name> = ...`` in a method."""
+    counts: dict[str, int] = {}
+    values: dict[str, ast.expr] = {}
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            name, value = stmt.target.id, stmt.value
+        else:
+            continue
+        counts[name] = counts.get(name, 0) + 1
+        values[name] = value
+    if not values:
+        return {}
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Store):
+            values.pop(sub.attr, None)
+    return {k: v for k, v in values.items() if counts[k] == 1}

@@ -22,12 +22,15 @@ from envlint.facts.code import read_where
 from envlint.facts.code.read_paths import Val as _Val
 from envlint.facts.code.read_paths import catches_missing as _catches_missing
 from envlint.facts.code.read_paths import checks_existence as _checks_existence
-from envlint.facts.code.read_paths import classify
+from envlint.facts.code.read_paths import class_attributes, classify
 from envlint.facts.code.read_paths import dirname as _dirname
 from envlint.facts.code.read_paths import exits_unless_exists as _exits_unless_exists
 from envlint.facts.code.read_paths import join as _join
 from envlint.facts.code.read_paths import truthy as _truthy
-from envlint.facts.code.reader_table import ReaderSpec, ReaderTable
+from envlint.facts.code.read_scope import UNKNOWN as _UNKNOWN
+from envlint.facts.code.read_scope import Default as _Default
+from envlint.facts.code.read_scope import Scope as _Scope
+from envlint.facts.code.reader_table import ReaderSpec, ReaderTable, reexported
 
 #: Result of one file: {"reads": [[line, column, call, target, kind, cell, where, info], ...],
 #: "error": [reason, line, column] | None}. ``where``: "workers", "local" or "unknown"; ``info``: a
@@ -42,9 +45,6 @@ _JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 _SAME = frozenset({"os.path.expanduser", "os.path.abspath", "os.path.realpath", "os.path.normpath",
                    "os.fspath", "str", "os.path.expandvars"})
 _MAX_DEPTH = 12
-
-
-_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -68,102 +68,6 @@ class _Ctx:
         return _Ctx(UNKNOWN, None, func, self.guarded)
 
 
-class _Scope:
-    """Names bound in one module or function body: imports, constants, everything else unknown."""
-
-    def __init__(self, body: list[ast.stmt], parent: _Scope | None, params: tuple[str, ...] = ()) -> None:
-        self.parent = parent
-        self.imports: dict[str, str] = {}
-        self.values: dict[str, Any] = {p: _UNKNOWN for p in params}
-        counts: dict[str, int] = {}
-        for name, value in _bindings(body, self.imports):
-            counts[name] = counts.get(name, 0) + 1
-            self.values[name] = value if value is not None and name not in params else _UNKNOWN
-        for name, n in counts.items():
-            if n > 1:
-                self.values[name] = _UNKNOWN
-
-    def lookup(self, name: str) -> tuple[str, Any] | None:
-        scope: _Scope | None = self
-        while scope is not None:
-            if name in scope.imports:
-                return "import", scope.imports[name]
-            if name in scope.values:
-                return "value", scope.values[name]
-            scope = scope.parent
-        return None
-
-
-def _bindings(body: list[ast.stmt], imports: dict[str, str]):
-    """(name, value node or None) for every binding made directly in ``body`` (not nested scopes)."""
-    for stmt in body:
-        if isinstance(stmt, ast.Assign):
-            simple = len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-            for target in stmt.targets:
-                for name in _target_names(target):
-                    yield name, stmt.value if simple else None
-        elif isinstance(stmt, ast.AnnAssign):
-            for name in _target_names(stmt.target):
-                yield name, stmt.value
-        elif isinstance(stmt, ast.AugAssign):
-            for name in _target_names(stmt.target):
-                yield name, None
-                yield name, None
-        elif isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                if alias.asname:
-                    imports[alias.asname] = alias.name
-                else:
-                    top = alias.name.split(".", 1)[0]
-                    imports[top] = top
-        elif isinstance(stmt, ast.ImportFrom):
-            if stmt.level == 0 and stmt.module:
-                for alias in stmt.names:
-                    if alias.name != "*":
-                        imports[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
-            else:
-                for alias in stmt.names:
-                    yield alias.asname or alias.name, None
-        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            yield stmt.name, None
-        elif isinstance(stmt, (ast.For, ast.AsyncFor)):
-            for name in _target_names(stmt.target):
-                yield name, None
-            yield from _bindings(stmt.body, imports)
-            yield from _bindings(stmt.orelse, imports)
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            for item in stmt.items:
-                if item.optional_vars is not None:
-                    for name in _target_names(item.optional_vars):
-                        yield name, None
-            yield from _bindings(stmt.body, imports)
-        elif isinstance(stmt, (ast.If, ast.While)):
-            yield from _bindings(stmt.body, imports)
-            yield from _bindings(stmt.orelse, imports)
-        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
-            yield from _bindings(stmt.body, imports)  # type: ignore[attr-defined]
-            for handler in stmt.handlers:  # type: ignore[attr-defined]
-                if handler.name:
-                    yield handler.name, None
-                yield from _bindings(handler.body, imports)
-            yield from _bindings(stmt.orelse, imports)  # type: ignore[attr-defined]
-            yield from _bindings(stmt.finalbody, imports)  # type: ignore[attr-defined]
-        elif isinstance(stmt, ast.Global):
-            for name in stmt.names:
-                yield name, None
-                yield name, None
-
-
-def _target_names(target: ast.expr):
-    if isinstance(target, ast.Name):
-        yield target.id
-    elif isinstance(target, (ast.Tuple, ast.List)):
-        for elt in target.elts:
-            yield from _target_names(elt)
-    elif isinstance(target, ast.Starred):
-        yield from _target_names(target.value)
-
-
 class _FileScan:
     def __init__(self, table: ReaderTable, lines: list[int], source_lines: list[bytes],
                  shipped: read_where.Shipping | None = None) -> None:
@@ -172,6 +76,11 @@ class _FileScan:
         self.source_lines = source_lines
         self.reads: list[list[Any]] = []
         self.shipped = shipped.nodes if shipped is not None else {}
+        self.module_body: list[ast.stmt] = []
+        self.helpers: dict[str, list[Any]] = {}
+        """Function -> [parameter index, parameter, reader, what ships it ("" for a lazy reader)]."""
+        self._classes: dict[str, dict[str, ast.expr]] | None = None
+        self._methods: dict[int, dict[str, ast.expr]] = {}
         self.cluster = shipped is not None
 
     # -- descent -------------------------------------------------------------------------------
@@ -189,6 +98,10 @@ class _FileScan:
             return
         if isinstance(node, ast.ClassDef):
             ctx = replace(ctx, func=f"{ctx.func}.{node.name}" if ctx.func else node.name)
+            attrs = class_attributes(node)
+            for stmt in node.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and attrs:
+                    self._methods[id(stmt)] = attrs
         elif isinstance(node, ast.Call):
             self.check_call(node, scope, ctx)
         elif isinstance(node, ast.If) and not ctx.guarded and _checks_existence(node.test):
@@ -223,7 +136,15 @@ class _FileScan:
         for deco in node.decorator_list:
             if self._overlaps(deco):
                 self.visit(deco, scope, ctx)
-        inner = _Scope(node.body, scope, params)
+        positional = [*args.posonlyargs, *args.args]
+        defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]], args.defaults))
+        defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+        defaults = {k: v for k, v in defaults.items() if isinstance(v, (ast.Constant, ast.JoinedStr, ast.BinOp,
+                                                                         ast.Call, ast.Name, ast.Attribute))}
+        inner = _Scope(node.body, scope, params, defaults)
+        if id(node) in self._methods and positional and not any(
+                isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list):
+            inner.self_name, inner.attrs = positional[0].arg, self._methods[id(node)]
         block = inner_ctx
         for stmt in node.body:
             if self._overlaps(stmt):
@@ -260,7 +181,12 @@ class _FileScan:
             found = scope.lookup(node.id)
             if found is None or found[0] != "value" or found[1] is _UNKNOWN:
                 return None
-            return self.value(found[1], scope, depth + 1)
+            target = found[1].node if isinstance(found[1], _Default) else found[1]
+            return self.value(target, scope, depth + 1)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            attr = self._class_attribute(node.value.id, node.attr, scope)
+            if attr is not None:
+                return self.value(attr, scope, depth + 1)
         if isinstance(node, ast.JoinedStr):
             return self._concat([self._part(v, scope, depth) for v in node.values], is_path=False)
         if isinstance(node, ast.BinOp):
@@ -354,6 +280,8 @@ class _FileScan:
         name = self.qualify(func, scope)
         if name is not None:
             spec = self.table.specs.get(name)
+            if spec is None and name.count(".") >= 2:
+                spec = self.table.specs.get(reexported(name, self.table.specs) or "")
             if spec is not None and (spec.receiver or spec.receiver_type):
                 spec = None
         if spec is None and isinstance(func, ast.Attribute):
@@ -368,12 +296,14 @@ class _FileScan:
             spec, call_node, shipped_by = self._shipped_reader(node, scope)
             if spec is None:
                 return
+        path_node: ast.expr | None = None
         if path is None:
             path_node = _argument(call_node, spec.arg, spec.kw)
             if path_node is None:
                 return
             path = self.value(path_node, scope)
             if path is None:
+                self._parameter_read(call_node, spec, path_node, scope, ctx, func)
                 return
         if not _reads(call_node, spec, self, scope):
             return
@@ -399,7 +329,11 @@ class _FileScan:
             info["func"] = ctx.func
         if ctx.guarded:
             info["guarded"] = "1"
-        self.reads.append([node.lineno, self._column(node), call, path.text, kind, None, where, info])
+        at: ast.expr = node
+        origin = self._origin(path_node, scope) if path_node is not None else None
+        if origin is not None:  # reported where the default is written: the line a user edits
+            at, info["default"] = origin.node, origin.name
+        self.reads.append([at.lineno, self._column(at), call, path.text, kind, None, where, info])
 
     def _shipped_reader(self, node: ast.Call, scope: _Scope) -> tuple[ReaderSpec | None, ast.Call, str | None]:
         """``delayed(pd.read_csv)(path)`` and ``client.submit(pd.read_csv, path)``: the reader is the task."""
@@ -424,6 +358,43 @@ class _FileScan:
             node = found[1]
         if isinstance(node, ast.Call):
             return self.qualify(node.func, scope)
+        return None
+
+    def _parameter_read(self, node: ast.Call, spec: ReaderSpec, path_node: ast.expr, scope: _Scope, ctx: _Ctx,
+                        func: ast.expr) -> None:
+        """A module-level function that reads its parameter on the workers (``def load(folder):
+        return dd.read_parquet(folder)``): its callers' literals are followed across modules."""
+        if not isinstance(path_node, ast.Name) or not ctx.func or "." in ctx.func or ctx.guarded:
+            return
+        name = path_node.id
+        if name not in scope.params or name in scope.rebound or not _reads(node, spec, self, scope):
+            return
+        lazy = spec.workers or any(_truthy(kw.value) for kw in node.keywords if kw.arg in spec.workers_if)
+        if not lazy and ctx.where != WORKERS:
+            return
+        self.helpers[ctx.func] = [scope.params.index(name), name, _short(func), "" if lazy else (ctx.by or "")]
+
+    def _class_attribute(self, owner: str, attr: str, scope: _Scope) -> ast.expr | None:
+        """``self.data_dir`` in a method, or ``Config.data_dir``: a class attribute no method reassigns."""
+        s: _Scope | None = scope
+        while s is not None:
+            if s.self_name == owner:
+                return s.attrs.get(attr)
+            s = s.parent
+        found = scope.lookup(owner)
+        if found is not None and found[0] == "value" and found[1] is _UNKNOWN:
+            if self._classes is None:
+                self._classes = {c.name: class_attributes(c) for c in self.module_body if isinstance(c, ast.ClassDef)}
+            return self._classes.get(owner, {}).get(attr)
+        return None
+
+    def _origin(self, path_node: ast.expr, scope: _Scope) -> _Default | None:
+        """The parameter default a path comes from (``def load(path="data/x.csv")``), if any."""
+        for sub in ast.walk(path_node):
+            if isinstance(sub, ast.Name):
+                found = scope.lookup(sub.id)
+                if found is not None and isinstance(found[1], _Default):
+                    return found[1]
         return None
 
     def _column(self, node: ast.expr) -> int:
@@ -484,14 +455,16 @@ def scan_python(data: bytes, table: ReaderTable, lines: list[int] | None = None)
     except (ValueError, MemoryError, RecursionError) as exc:  # absurd nesting
         return {"reads": [], "error": [f"not Python source: {exc}", None, None]}
     directive = b"COILED" in data and read_where.COILED_DIRECTIVE.search(data) is not None
-    reads, ships, client = _scan_tree(tree, table, lines, data, _Ctx(WORKERS, "# COILED") if directive else None)
-    return _result(reads, encoding, ships)
+    reads, ships, helpers = _scan_tree(tree, table, lines, data, _Ctx(WORKERS, "# COILED") if directive else None)
+    return _result(reads, encoding, ships, helpers)
 
 
-def _result(reads: list, error: list | None, ships: dict[str, str]) -> ScanResult:
+def _result(reads: list, error: list | None, ships: dict[str, str], helpers: dict[str, list[Any]]) -> ScanResult:
     out: ScanResult = {"reads": reads, "error": error}
     if ships:
         out["ships"] = dict(sorted(ships.items()))
+    if helpers:
+        out["helpers"] = dict(sorted(helpers.items()))
     return out
 
 
@@ -517,9 +490,9 @@ def _second_line_end(data: bytes) -> int:
 
 
 def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: bytes, module_ctx: _Ctx | None,
-               extra_made: tuple = ()) -> tuple[list, dict[str, str], bool]:
-    """The reads (rows without cell), the functions of other modules this one ships, and whether it
-    starts a cluster client. ``module_ctx``: where module-level code runs (None: decide here)."""
+               extra_made: tuple = ()) -> tuple[list, dict[str, str], dict[str, list[Any]]]:
+    """The reads (rows without cell), the functions of other modules this one ships, and its functions
+    that read a parameter on the workers. ``module_ctx``: where module-level code runs (None: decide here)."""
     from envlint.facts.code.reader_table import imported_modules
 
     shipped = read_where.shipping(tree) if imported_modules(data) & read_where.CLUSTER_MODULES else None
@@ -527,6 +500,7 @@ def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: byt
         local = (shipped is not None and shipped.client) or b"__main__" in data
         module_ctx = _Ctx(LOCAL if local else UNKNOWN)
     scan = _FileScan(table, lines, data.splitlines(), shipped)
+    scan.module_body = tree.body
     module = _Scope(tree.body, None)
     ctx = module_ctx
     for stmt in tree.body:
@@ -541,7 +515,7 @@ def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: byt
         made = made_files.collect(tree, _Scope, scan.value) + list(extra_made)
         if made:
             reads = made_files.settle(reads, made, WORKERS)
-    return reads, shipped.names if shipped else {}, bool(shipped and shipped.client)
+    return reads, shipped.names if shipped else {}, scan.helpers
 
 
 def _syntax_reason(exc: SyntaxError) -> str:
@@ -582,7 +556,7 @@ def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
         more = f" (and {len(nb.broken) - 1} more cells)" if len(nb.broken) > 1 else ""
         error = [f"cell {number} does not parse as Python 3, even read as IPython: {reason}{more}; "
                  f"the other cells were checked", line, None, number]
-    rows, ships, _ = _scan_tree(tree, table, candidates, source, _Ctx(LOCAL), made_by_shell(nb))
+    rows, ships, helpers = _scan_tree(tree, table, candidates, source, _Ctx(LOCAL), made_by_shell(nb))
     reads = []
     for line, column, call, target, kind, _cell, where, info in rows:
         cell, cell_line = nb.where[line - 1] if 0 < line <= len(nb.where) else (None, line)
@@ -591,4 +565,4 @@ def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
             info = {**info, "made": str(made_line), "made_cell": str(made_cell)}
         reads.append([cell_line, column, call, target, kind, cell, where, info])
     reads.sort(key=lambda r: (r[5] or 0, r[0], r[1], r[2]))
-    return _result(reads, error, ships)
+    return _result(reads, error, ships, helpers)

@@ -139,6 +139,7 @@ class ReaderTable:
         plus the built-in ``open``.
         """
         modules = imported_modules(data)
+        lenient = bool(modules & _CLUSTER)  # a parameter read on the workers is followed to its callers
         tokens = frozenset(t for t in self._by_token if t is None or t in modules)
         hits: set[int] = set()
         bound: dict[bytes, bool] = {}
@@ -164,7 +165,7 @@ class ReaderTable:
                     dotted = start > 0 and data[start - 1] == 0x2E
                     reach = self._reachable(name, dotted, modules)
                     if reach == _RECEIVER or (reach == _ARGUMENT and _argument_may_resolve(
-                            data, end, bound, self._path_keywords[name], name == b"open" and not dotted)):
+                            data, end, bound, self._path_keywords[name], name == b"open" and not dotted, lenient)):
                         hits.add(start)
                 i = data.find(seed, i + 1)
         if modules and b" as " in data:
@@ -249,7 +250,7 @@ _PATH_METHODS = frozenset({b"joinpath", b"with_suffix", b"with_name", b"with_ste
 
 
 def _argument_may_resolve(data: bytes, paren: int, bound: dict[bytes, bool], path_keywords: frozenset[bytes],
-                          builtin_open: bool = False) -> bool:
+                          builtin_open: bool = False, lenient: bool = False) -> bool:
     """Whether the first argument of the call whose ``(`` is at or after ``paren`` can be a known path.
 
     What the scanner can resolve passes: a string literal (unless the built-in ``open`` gets a
@@ -288,10 +289,20 @@ def _argument_may_resolve(data: bytes, paren: int, bound: dict[bytes, bool], pat
         return False  # sys.argv[1], config["path"], make_path(): never resolved
     if nxt == b".":
         attr = _IDENT.match(data, _SPACE.match(data, q + 1).end())  # type: ignore[union-attr]
-        if attr is None or attr.group() not in _PATH_METHODS:
-            return False  # args.input, self.path, buf.getvalue(): never resolved
+        if attr is None:
+            return False
+        if attr.group() not in _PATH_METHODS:
+            # self.data_dir / Config.data_dir: a class attribute (assigned at the start of a line)
+            if name != b"self" and not (0x41 <= c <= 0x5A):
+                return False  # args.input, buf.getvalue(): never resolved
+            key = b"." + attr.group()
+            if key not in bound:
+                bound[key] = _assigned(data, attr.group())
+            return bound[key]
+    if lenient and nxt in (b")", b","):
+        return True  # a bare name: maybe a parameter, followed to the function's callers
     if name not in bound:
-        bound[name] = _assigned(data, name)
+        bound[name] = _assigned(data, name) or _literal_default(data, name)
     return bound[name]
 
 
@@ -323,6 +334,11 @@ class _LineInfo:
         return (first_hash != -1 and first_hash < start) or prompt
 
 
+def _literal_default(data: bytes, name: bytes) -> bool:
+    """``name`` is a parameter with a default value somewhere (``def load(path="data/x.csv")``)."""
+    return re.search(rb"[(,]\s*" + re.escape(name) + rb"\s*(?::[^=,()]*)?=\s*[\w\"'(]", data) is not None
+
+
 def _assigned(data: bytes, name: bytes) -> bool:
     """``name`` is the target of a statement-level ``name = ...`` or ``name: T = ...`` somewhere."""
     n = len(name)
@@ -341,6 +357,27 @@ def _assigned(data: bytes, name: bytes) -> bool:
                     return True
         i = data.find(name, i + 1)
     return False
+
+
+#: Conventional aliases, for modules re-exported by a project module (``from utils import np``).
+REEXPORT_ALIASES = {b"np": b"numpy", b"pd": b"pandas", b"dd": b"dask", b"da": b"dask", b"db": b"dask",
+                    b"xr": b"xarray", b"plt": b"matplotlib", b"pl": b"polars", b"gpd": b"geopandas",
+                    b"pq": b"pyarrow", b"sio": b"scipy"}
+_ALIAS_MODULES = {"np": "numpy", "pd": "pandas", "dd": "dask.dataframe", "da": "dask.array", "db": "dask.bag",
+                  "xr": "xarray", "plt": "matplotlib.pyplot", "pl": "polars", "gpd": "geopandas",
+                  "pq": "pyarrow.parquet"}
+
+
+def reexported(name: str, specs: dict) -> str | None:
+    """``utils.general.cv2.imread`` -> ``cv2.imread`` when that is a reader (the module re-exported
+    by a project module); conventional aliases are read as their modules (``utils.np.load``)."""
+    parts = name.split(".")
+    for i in range(1, len(parts) - 1):
+        head, rest = parts[i], parts[i + 1:]
+        candidate = ".".join([_ALIAS_MODULES.get(head, head), *rest])
+        if candidate in specs:
+            return candidate
+    return None
 
 
 def imported_modules(data: bytes) -> set[bytes]:
@@ -366,6 +403,13 @@ def imported_modules(data: bytes) -> set[bytes]:
                 module = head[5:].strip()
                 if module and not module.startswith(b"."):
                     tops.add(module.split(b".", 1)[0])
+                    if b"." in module:  # `from utils.general import cv2, np`: a module re-exported by a project module
+                        end = data.find(b"\n", i)
+                        for part in data[i + 7:end if end >= 0 else len(data)].split(b"#", 1)[0].split(b","):
+                            words = part.split()
+                            if len(words) == 1 and words[0] not in (b"(", b"*"):
+                                name = words[0].strip(b"()")
+                                tops.add(REEXPORT_ALIASES.get(name, name))
         i = data.find(b"import", i + 6)
     return tops
 

@@ -154,6 +154,11 @@ def valid_result(result: Any) -> bool:
         return False
     if not isinstance(ships, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in ships.items()):
         return False
+    helpers = result.get("helpers", {})
+    if not isinstance(helpers, dict) or not all(
+            isinstance(k, str) and isinstance(v, list) and len(v) == 4 and isinstance(v[0], int)
+            and all(isinstance(x, str) for x in v[1:]) for k, v in helpers.items()):
+        return False
     return error is None or (isinstance(error, list) and len(error) in (3, 4) and isinstance(error[0], str)
                              and all(isinstance(v, int) or v is None for v in error[1:]))
 
