@@ -41,6 +41,9 @@ def missing(read: DataRead, what: str) -> str:
     if read.made is not None:
         cell, line = read.made
         at = f"cell {cell}, line {line}" if cell is not None else f"line {line}"
+        if read.made_by_workers:
+            return (f"{read.target} is written by the workers at {at}, each to its own disk, so no one machine "
+                    "has all of it (this process, which lists the files, has none)")
         return f"{read.target} is made here by {at}, in the local process, and read by the workers, which never get it"
     return what
 

@@ -17,6 +17,13 @@ cluster machine. A read runs on the workers when:
 - the script declares that it runs remotely: `# COILED ...` batch options in the file, or a path
   matching `remote-scripts = [...]` in `[tool.envlint]`.
 
+A notebook or script that starts no cluster (no `Client(...)`, `coiled.Cluster(...)`, `LocalCluster`,
+`get_client()`) runs dask in its own threads: its lazy readers and delayed functions read the
+laptop's files, and are not reported (a function shipped with `client.submit` or `@coiled.function`
+still is). A helper called with a literal is followed when calling it ships it (`@dask.delayed`,
+`@coiled.function`) or it reads in a lazy reader; calling a function that is elsewhere passed to
+`delayed(f)` runs it here.
+
 Reads in the local process are not reported: a notebook cell or a script that starts the client
 reads the laptop's file, and hands the data over (`dd.from_pandas`, `client.scatter`). Nor are reads
 whose place is unknown (a function with no caller in sight, a library module's top level): they

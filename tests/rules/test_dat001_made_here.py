@@ -54,6 +54,9 @@ FILES = {
 
 
         if __name__ == "__main__":
+            from dask.distributed import Client
+
+            client = Client("tcp://scheduler:8786")
             frame = pd.DataFrame({"a": [1]})
             frame.to_csv("features.csv")
             again = pd.read_csv("features.csv")
@@ -157,6 +160,7 @@ def test_a_notebook_download_read_by_the_workers_names_its_cell(tmp_path: Path) 
         ("code", "!wget https://example.invalid/yellow.csv -O yellow.csv\n!unzip -q zones.zip -d zones\n"),
         ("code", "import pandas as pd\nimport dask.dataframe as dd\nsample = pd.read_csv('yellow.csv')\n"
                  "trips = dd.read_csv('yellow.csv')\nzones = pd.read_csv('zones/lookup.csv')\n"),
+        ("code", "import coiled\ncluster = coiled.Cluster(n_workers=10)\nclient = cluster.get_client()\n"),
     ))
     report = lint(root)
     [d] = report["diagnostics"]

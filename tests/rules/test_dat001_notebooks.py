@@ -46,7 +46,8 @@ def test_a_cell_that_does_not_parse_is_el001_and_the_others_are_checked(tmp_path
     root = tmp_path / "project"
     root.mkdir()
     (root / "broken.ipynb").write_text(notebook(
-        ("code", "import dask.dataframe as dd\nDATA = 'events/*.parquet'\n"),
+        ("code", "import dask.dataframe as dd\nfrom distributed import Client\nclient = Client('tcp://10.0.0.5:8786')\n"
+                 "DATA = 'events/*.parquet'\n"),
         ("markdown", "Some notes\n"),
         ("code", "print 'python 2'\n"),
         ("code", "events = dd.read_parquet(DATA)\n"),

@@ -127,6 +127,40 @@ FILES = {
         if __name__ == "__main__":
             df = pd.read_csv("manifest.csv")  # DAT004
         ''',
+    # a script that starts no cluster: dask reads and runs delayed functions in its own threads
+    "batch/threads_only.py": '''
+        import dask
+        import dask.dataframe as dd
+        import pandas as pd
+
+
+        @dask.delayed
+        def load(day):
+            return pd.read_csv("days.csv")  # DAT004
+
+
+        if __name__ == "__main__":
+            frame = dd.read_csv("trips-*.csv")  # DAT004
+            dask.compute(load(1))
+        ''',
+    # the same with a cluster
+    "batch/on_cluster.py": '''
+        import coiled
+        import dask
+        import dask.dataframe as dd
+        import pandas as pd
+
+
+        @dask.delayed
+        def load(day):
+            return pd.read_csv("days.csv")  # DAT001
+
+
+        if __name__ == "__main__":
+            client = coiled.Cluster(n_workers=20).get_client()
+            frame = dd.read_csv("trips-*.csv")  # DAT001
+            dask.compute(load(1))
+        ''',
     # listed in remote-scripts
     "jobs/nightly.py": '''
         import json

@@ -72,6 +72,8 @@ class DataRead:
     made: tuple[int | None, int] | None = None
     """(cell, line) of the code in the local process that makes the file the workers read (a
     download, ``!wget``, a ``to_csv``); None when the program does not make it."""
+    made_by_workers: bool = False
+    """The maker is a dask collection's writer (``ddf.to_csv``): each worker wrote its part to its own disk."""
 
     @property
     def place(self) -> str:
@@ -249,7 +251,8 @@ def build(ctx: Context) -> list[DataRead]:
             made = (int(info["made_cell"]) if "made_cell" in info else None, int(info["made"])) \
                 if "made" in info else None
             read = DataRead(rel, line, column, call, target, kind, cell, where, by, info.get("reader"), func,
-                            default=info.get("default"), made=made)
+                            default=info.get("default"), made=made,
+                            made_by_workers=info.get("made_by") == "workers")
             if kind == "relative" and _ships_as_package_data(tree.root, rel, target, shipped):
                 continue
             reads.append(read)

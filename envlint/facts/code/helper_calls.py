@@ -2,7 +2,8 @@
 
 ``def load(folder): return dd.read_parquet(folder)`` in ``pipeline/io.py`` reads whatever its
 callers pass, on the workers. The scan records such helpers (a module-level function whose
-parameter goes straight to a lazy reader, or that is shipped to the cluster); this pass finds the
+parameter goes straight to a lazy reader, or that is decorated to run on the cluster, so that calling it
+ships it: ``@dask.delayed``, ``@coiled.function``); this pass finds the
 calls that pass them a literal path (``load("data/events")``, in any module or notebook of the
 project) and reports the read where the literal is written: the line a user edits.
 

@@ -27,7 +27,7 @@ WRITERS = frozenset({
     "write_feather", "write_text", "write_bytes", "save", "savez", "savez_compressed", "savetxt", "savefig",
     "savemat", "imwrite", "imsave", "dump", "save_model", "save_pretrained", "urlretrieve", "download",
     "download_file", "download_url", "extractall", "extract", "unpack_archive", "copy", "copyfile", "copy2",
-    "copytree", "move", "rename", "symlink_to", "write", "touch", "mkdir", "makedirs", "save_weights",
+    "copytree", "move", "rename", "symlink_to", "write", "touch", "save_weights",
 })
 #: Writers that make their files in the working directory when given no path.
 _HERE_BY_DEFAULT = frozenset({"extractall", "unpack_archive"})
@@ -39,11 +39,20 @@ class Made:
     func: str | None
     """The enclosing function (dotted), None at module level."""
     target: str
+    by_workers: bool = False
+    """Written by a dask collection (``ddf.to_csv(...)``): each worker writes its part to its own disk."""
 
 
-def collect(tree: ast.Module, make_scope: Callable[..., Any], value: Callable[[ast.expr, Any], Any]) -> list[Made]:
+def collect(tree: ast.Module, make_scope: Callable[..., Any], value: Callable[[ast.expr, Any], Any],
+            is_dask: Callable[[ast.expr], bool] | None = None) -> list[Made]:
     out: list[Made] = []
     _walk(tree.body, make_scope(tree.body, None, ()), None, make_scope, value, out)
+    if is_dask is not None:
+        writes = {(m.line, m.target) for m in out}
+        dask_lines = {node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(
+            node.func, ast.Attribute) and node.func.attr in WRITERS and node.lineno in {w[0] for w in writes}
+            and is_dask(node.func.value)}
+        out = [Made(m.line, m.func, m.target, m.line in dask_lines) for m in out]
     return out
 
 
@@ -157,5 +166,8 @@ def settle(rows: list[list[Any]], made: list[Made], workers: str) -> list[list[A
         here = [m for m in found if m.func is None]
         if not here or info.get("by") == "# COILED":
             continue  # made by other code on the cluster, or the whole script runs there: maybe the same machine
-        out.append([*row[:7], {**info, "made": str(here[0].line)}])
+        extra = {"made": str(here[0].line)}
+        if here[0].by_workers:
+            extra["made_by"] = "workers"
+        out.append([*row[:7], {**info, **extra}])
     return out

@@ -76,6 +76,9 @@ class _FileScan:
         self.source_lines = source_lines
         self.reads: list[list[Any]] = []
         self.shipped = shipped.nodes if shipped is not None else {}
+        self.remote = shipped.remote if shipped is not None else set()
+        self.no_cluster = False
+        """A notebook or script that starts no cluster: dask runs delayed and lazy reads in its own threads."""
         self.module_body: list[ast.stmt] = []
         self.helpers: dict[str, list[Any]] = {}
         """Function -> [parameter index, parameter, reader, what ships it ("" for a lazy reader)]."""
@@ -128,7 +131,10 @@ class _FileScan:
         for default in (*args.defaults, *[d for d in args.kw_defaults if d is not None]):
             if self._overlaps(default):
                 self.visit(default, scope, ctx)
-        inner_ctx = ctx.inside(getattr(node, "name", "<lambda>"), self.shipped.get(id(node)))
+        shipped_by = self.shipped.get(id(node))
+        if self.no_cluster and id(node) not in self.remote:
+            shipped_by = None
+        inner_ctx = ctx.inside(getattr(node, "name", "<lambda>"), shipped_by)
         if isinstance(node, ast.Lambda):
             if self._overlaps(node.body):
                 self.visit(node.body, _Scope([], scope, params), inner_ctx)
@@ -296,6 +302,8 @@ class _FileScan:
             spec, call_node, shipped_by = self._shipped_reader(node, scope)
             if spec is None:
                 return
+            if self.no_cluster and shipped_by == "delayed":
+                shipped_by = None  # run by dask's local threads
         path_node: ast.expr | None = None
         if path is None:
             path_node = _argument(call_node, spec.arg, spec.kw)
@@ -321,7 +329,8 @@ class _FileScan:
         if shipped_by is not None:
             where, info["by"] = WORKERS, _short(func.func if isinstance(func, ast.Call) else func)
         else:
-            if spec.workers or any(_truthy(kw.value) for kw in call_node.keywords if kw.arg in spec.workers_if):
+            if (spec.workers or any(_truthy(kw.value) for kw in call_node.keywords if kw.arg in spec.workers_if)) \
+                    and not (self.no_cluster and ctx.where != WORKERS):
                 where, info["reader"] = WORKERS, _short(func)
             if ctx.by:
                 info["by"] = ctx.by
@@ -369,9 +378,10 @@ class _FileScan:
         name = path_node.id
         if name not in scope.params or name in scope.rebound or not _reads(node, spec, self, scope):
             return
-        lazy = spec.workers or any(_truthy(kw.value) for kw in node.keywords if kw.arg in spec.workers_if)
-        if not lazy and ctx.where != WORKERS:
-            return
+        lazy = (spec.workers or any(_truthy(kw.value) for kw in node.keywords if kw.arg in spec.workers_if)) \
+            and not (self.no_cluster and ctx.where != WORKERS)
+        if not lazy and not (ctx.where == WORKERS and (ctx.by or "").startswith("@")):
+            return  # only a decorated function ships itself when called: f(x) of delayed(f) runs here
         self.helpers[ctx.func] = [scope.params.index(name), name, _short(func), "" if lazy else (ctx.by or "")]
 
     def _class_attribute(self, owner: str, attr: str, scope: _Scope) -> ast.expr | None:
@@ -501,6 +511,7 @@ def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: byt
         module_ctx = _Ctx(LOCAL if local else UNKNOWN)
     scan = _FileScan(table, lines, data.splitlines(), shipped)
     scan.module_body = tree.body
+    scan.no_cluster = module_ctx.where == LOCAL and not (shipped is not None and shipped.client)
     module = _Scope(tree.body, None)
     ctx = module_ctx
     for stmt in tree.body:
@@ -512,7 +523,7 @@ def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: byt
     if reads:
         from envlint.facts.code import made_files
 
-        made = made_files.collect(tree, _Scope, scan.value) + list(extra_made)
+        made = made_files.collect(tree, _Scope, scan.value, shipped.is_dask if shipped else None) + list(extra_made)
         if made:
             reads = made_files.settle(reads, made, WORKERS)
     return reads, shipped.names if shipped else {}, scan.helpers

@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 #: ``# COILED n-tasks 10`` (coiled batch run's in-script options): the whole file runs on cloud VMs.
 COILED_DIRECTIVE = re.compile(rb"^[ \t]*#[ \t]?COILED[ \t:-]+\w", re.MULTILINE)
@@ -42,6 +43,8 @@ _FUNCTION_FORMS = frozenset({"dask.array.map_blocks", "dask.array.blockwise", "d
                              "dask.bag.map", "dask.bag.map_partitions", "dask.array.core.map_blocks"})
 _PARTIAL = frozenset({"functools.partial"})
 _CLIENT_TYPES = ("Client", "get_client")
+#: Calls that start or join a cluster: dask then runs tasks there, not in local threads.
+_CLUSTER_MAKERS = ("Client", "Cluster", "get_client")
 _CLUSTER_TOPS = ("dask", "distributed", "coiled")
 
 
@@ -55,6 +58,11 @@ class Shipping:
     """Dotted names of functions of other modules shipped here -> how."""
     client: bool = False
     """The module makes a distributed client or cluster (a script that starts the cluster)."""
+    remote: set[int] = field(default_factory=set)
+    """Nodes shipped by a client or by coiled: remote even in a file that starts no cluster (dask's
+    own mechanisms, delayed or map_partitions, run in local threads there)."""
+    is_dask: Any = None
+    """The analysis' test for an expression built from a dask collection (for made_files)."""
 
 
 def imports_of(tree: ast.Module) -> dict[str, str]:
@@ -145,16 +153,20 @@ class _Analysis:
         return False
 
     # -- shipping -------------------------------------------------------------------------------
-    def ship(self, node: ast.expr | None, how: str) -> None:
+    def ship(self, node: ast.expr | None, how: str, remote: bool = False) -> None:
         if node is None:
             return
         if isinstance(node, ast.Lambda):
             self.shipping.nodes.setdefault(id(node), how)
+            if remote:
+                self.shipping.remote.add(id(node))
         elif isinstance(node, ast.Name):
             local = self.defs.get(node.id)
             if local:
                 for fn in local:
                     self.shipping.nodes.setdefault(id(fn), how)
+                    if remote:
+                        self.shipping.remote.add(id(fn))
             elif node.id in self.imports:
                 self.shipping.names.setdefault(self.imports[node.id], how)
         elif isinstance(node, ast.Attribute):
@@ -162,7 +174,7 @@ class _Analysis:
             if name is not None:
                 self.shipping.names.setdefault(name, how)
         elif isinstance(node, ast.Call) and self.qualify(node.func) in _PARTIAL and node.args:
-            self.ship(node.args[0], how)
+            self.ship(node.args[0], how, remote)
 
     def run(self) -> Shipping:
         for fn in self.decorated:
@@ -170,9 +182,12 @@ class _Analysis:
                 name = self.qualify(deco.func if isinstance(deco, ast.Call) else deco)
                 if name in _DECORATORS:
                     self.shipping.nodes.setdefault(id(fn), f"@{_short_name(deco)}")
+                    if name.startswith("coiled."):
+                        self.shipping.remote.add(id(fn))
         for call in self.calls:
             self._call(call)
         self._closure()
+        self.shipping.is_dask = self.is_dask
         return self.shipping
 
     def _call(self, call: ast.Call) -> None:
@@ -180,20 +195,20 @@ class _Analysis:
         first = call.args[0] if call.args else None
         name = self.qualify(func)
         if name in DELAYED or (isinstance(func, ast.Call) and self.qualify(func.func) == "coiled.function"):
-            self.ship(first, _short_name(func))
+            self.ship(first, _short_name(func), name not in DELAYED)
             return
         if name in _FUNCTION_FORMS:
             self.ship(first, _short_name(func))
             return
-        if name is not None and name.split(".", 1)[0] in _CLUSTER_TOPS and name.endswith(_CLIENT_TYPES[0]):
+        if name is not None and name.split(".", 1)[0] in _CLUSTER_TOPS and name.endswith(_CLUSTER_MAKERS):
             self.shipping.client = True
-        if name is not None and name.split(".", 1)[0] == "coiled" and name.endswith("Cluster"):
+        elif isinstance(func, ast.Attribute) and func.attr == "get_client":
             self.shipping.client = True
         if not isinstance(func, ast.Attribute):
             return
         attr = func.attr
         if attr in _CLIENT_METHODS and self.is_client(func.value):
-            self.ship(first, f"{_short_name(func)}")
+            self.ship(first, f"{_short_name(func)}", True)
         elif attr in _DASK_ONLY_METHODS or (attr in _COLLECTION_METHODS and self.is_dask(func.value)):
             self.ship(first, f".{attr}")
 
@@ -209,6 +224,8 @@ class _Analysis:
                     for callee in self.defs.get(node.func.id, ()):
                         if id(callee) not in self.shipping.nodes:
                             self.shipping.nodes[id(callee)] = how
+                            if id(fn) in self.shipping.remote:
+                                self.shipping.remote.add(id(callee))
                             todo.append(id(callee))
 
 
