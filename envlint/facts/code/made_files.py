@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,15 @@ WRITERS = frozenset({
     "download_file", "download_url", "extractall", "extract", "unpack_archive", "copy", "copyfile", "copy2",
     "copytree", "move", "rename", "symlink_to", "write", "touch", "save_weights",
 })
+_WRITER_CALL = re.compile(rb"\b(?:" + b"|".join(sorted(w.encode() for w in WRITERS)) + rb")\s*\("
+                          rb"|\bopen\s*\([^\n]*,\s*(?:mode\s*=\s*)?['\"][rbt+]*[wax][rbt+]*['\"]")
+
+
+def may_write(data: bytes) -> bool:
+    """Whether the source can call a maker at all (most files with reads make nothing: no walk then)."""
+    return _WRITER_CALL.search(data) is not None
+
+
 #: Writers that make their files in the working directory when given no path.
 _HERE_BY_DEFAULT = frozenset({"extractall", "unpack_archive"})
 

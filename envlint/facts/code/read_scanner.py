@@ -523,7 +523,9 @@ def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: byt
     if reads:
         from envlint.facts.code import made_files
 
-        made = made_files.collect(tree, _Scope, scan.value, shipped.is_dask if shipped else None) + list(extra_made)
+        made = list(extra_made)
+        if made_files.may_write(data):
+            made += made_files.collect(tree, _Scope, scan.value, shipped.is_dask if shipped else None)
         if made:
             reads = made_files.settle(reads, made, WORKERS)
     return reads, shipped.names if shipped else {}, scan.helpers
