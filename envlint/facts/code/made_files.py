@@ -14,11 +14,12 @@ dir``, ``!tar x``). Only files with reads pay for this pass.
 from __future__ import annotations
 
 import ast
+import bisect
 import fnmatch
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Calls that make a file at one of their path arguments.
@@ -51,38 +52,48 @@ class Made:
     target: str
     by_workers: bool = False
     """Written by a dask collection (``ddf.to_csv(...)``): each worker writes its part to its own disk."""
+    receiver: ast.expr | None = field(default=None, compare=False, repr=False)
+    """The object whose method wrote it (``ddf`` of ``ddf.to_csv``), while collecting."""
 
 
 def collect(tree: ast.Module, make_scope: Callable[..., Any], value: Callable[[ast.expr, Any], Any],
-            is_dask: Callable[[ast.expr], bool] | None = None) -> list[Made]:
+            is_dask: Callable[[ast.expr], bool] | None = None, data: bytes = b"") -> list[Made]:
+    """The makers; with ``data``, only the statements that span a line naming one are descended into."""
     out: list[Made] = []
-    _walk(tree.body, make_scope(tree.body, None, ()), None, make_scope, value, out)
+    lines = sorted({data.count(b"\n", 0, m.start()) + 1 for m in _WRITER_CALL.finditer(data)}) if data else None
+    _walk(tree.body, make_scope(tree.body, None, ()), None, make_scope, value, out, lines)
     if is_dask is not None:
-        writes = {(m.line, m.target) for m in out}
-        dask_lines = {node.lineno for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(
-            node.func, ast.Attribute) and node.func.attr in WRITERS and node.lineno in {w[0] for w in writes}
-            and is_dask(node.func.value)}
-        out = [Made(m.line, m.func, m.target, m.line in dask_lines) for m in out]
+        out = [Made(m.line, m.func, m.target, bool(m.receiver is not None and is_dask(m.receiver))) for m in out]
     return out
 
 
+def _spans(node: ast.AST, lines: list[int] | None) -> bool:
+    if lines is None:
+        return True
+    start = getattr(node, "lineno", None)
+    if start is None:
+        return True
+    i = bisect.bisect_left(lines, start)
+    return i < len(lines) and lines[i] <= (getattr(node, "end_lineno", None) or start)
+
+
 def _walk(body: list[ast.stmt], scope: Any, func: str | None, make_scope: Callable[..., Any],
-          value: Callable[[ast.expr, Any], Any], out: list[Made]) -> None:
-    stack: list[ast.AST] = list(reversed(body))
+          value: Callable[[ast.expr, Any], Any], out: list[Made], lines: list[int] | None = None) -> None:
+    stack: list[ast.AST] = [n for n in reversed(body) if _spans(n, lines)]
     while stack:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             args = node.args
             params = tuple(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
             name = f"{func}.{node.name}" if func else node.name
-            _walk(node.body, make_scope(node.body, scope, params), name, make_scope, value, out)
+            _walk(node.body, make_scope(node.body, scope, params), name, make_scope, value, out, lines)
             continue
         if isinstance(node, ast.ClassDef):
-            _walk(node.body, scope, f"{func}.{node.name}" if func else node.name, make_scope, value, out)
+            _walk(node.body, scope, f"{func}.{node.name}" if func else node.name, make_scope, value, out, lines)
             continue
         if isinstance(node, ast.Call):
             _maker(node, scope, func, value, out)
-        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+        stack.extend(n for n in reversed(list(ast.iter_child_nodes(node))) if _spans(n, lines))
 
 
 def _maker(node: ast.Call, scope: Any, func: str | None, value: Callable[[ast.expr, Any], Any],
@@ -105,7 +116,7 @@ def _maker(node: ast.Call, scope: Any, func: str | None, value: Callable[[ast.ex
             continue
         known = value(arg, scope)
         if known is not None and known.text and "://" not in known.text:
-            out.append(Made(node.lineno, func, known.text))
+            out.append(Made(node.lineno, func, known.text, receiver=f.value if isinstance(f, ast.Attribute) else None))
             found = True
     if not found and name in _HERE_BY_DEFAULT and not node.args and not node.keywords:
         out.append(Made(node.lineno, func, "."))

@@ -83,7 +83,8 @@ class _FileScan:
         self.helpers: dict[str, list[Any]] = {}
         """Function -> [parameter index, parameter, reader, what ships it ("" for a lazy reader)]."""
         self._classes: dict[str, dict[str, ast.expr]] | None = None
-        self._methods: dict[int, dict[str, ast.expr]] = {}
+        self._methods: dict[int, ast.ClassDef] = {}
+        self._attrs: dict[int, dict[str, ast.expr]] = {}
         self.cluster = shipped is not None
 
     # -- descent -------------------------------------------------------------------------------
@@ -101,14 +102,18 @@ class _FileScan:
             return
         if isinstance(node, ast.ClassDef):
             ctx = replace(ctx, func=f"{ctx.func}.{node.name}" if ctx.func else node.name)
-            attrs = class_attributes(node)
             for stmt in node.body:
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and attrs:
-                    self._methods[id(stmt)] = attrs
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    self._methods[id(stmt)] = node  # its attributes are worked out when a read asks
         elif isinstance(node, ast.Call):
             self.check_call(node, scope, ctx)
         elif isinstance(node, ast.If) and not ctx.guarded and _checks_existence(node.test):
             ctx = replace(ctx, guarded=True)
+        if isinstance(node, ast.expr):  # no statement blocks inside: the plain walk
+            for child in ast.iter_child_nodes(node):
+                if self._overlaps(child):
+                    self.visit(child, scope, ctx)
+            return
         try_guard = isinstance(node, ast.Try) and not ctx.guarded and _catches_missing(node)
         for name, value in ast.iter_fields(node):
             if isinstance(value, list):
@@ -150,7 +155,7 @@ class _FileScan:
         inner = _Scope(node.body, scope, params, defaults)
         if id(node) in self._methods and positional and not any(
                 isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list):
-            inner.self_name, inner.attrs = positional[0].arg, self._methods[id(node)]
+            inner.self_name, inner.owner = positional[0].arg, self._methods[id(node)]
         block = inner_ctx
         for stmt in node.body:
             if self._overlaps(stmt):
@@ -388,8 +393,11 @@ class _FileScan:
         """``self.data_dir`` in a method, or ``Config.data_dir``: a class attribute no method reassigns."""
         s: _Scope | None = scope
         while s is not None:
-            if s.self_name == owner:
-                return s.attrs.get(attr)
+            if s.self_name == owner and s.owner is not None:
+                cls = s.owner
+                if id(cls) not in self._attrs:
+                    self._attrs[id(cls)] = class_attributes(cls)
+                return self._attrs[id(cls)].get(attr)
             s = s.parent
         found = scope.lookup(owner)
         if found is not None and found[0] == "value" and found[1] is _UNKNOWN:
@@ -525,7 +533,7 @@ def _scan_tree(tree: ast.Module, table: ReaderTable, lines: list[int], data: byt
 
         made = list(extra_made)
         if made_files.may_write(data):
-            made += made_files.collect(tree, _Scope, scan.value, shipped.is_dask if shipped else None)
+            made += made_files.collect(tree, _Scope, scan.value, shipped.is_dask if shipped else None, data)
         if made:
             reads = made_files.settle(reads, made, WORKERS)
     return reads, shipped.names if shipped else {}, scan.helpers

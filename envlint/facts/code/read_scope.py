@@ -28,8 +28,8 @@ class Scope:
         self.values: dict[str, Any] = {p: UNKNOWN for p in params}
         self.values.update({p: Default(p, node) for p, node in (defaults or {}).items()})
         self.self_name: str | None = None
-        self.attrs: dict[str, ast.expr] = {}
-        """For a method: its first parameter, and the class attributes it can read through it."""
+        self.owner: ast.ClassDef | None = None
+        """For a method: its first parameter, and the class it can read attributes of through it."""
         counts: dict[str, int] = {}
         for name, value in _bindings(body, self.imports):
             counts[name] = counts.get(name, 0) + 1
