@@ -33,9 +33,11 @@ def rule_markdown(rule: Rule) -> str:
     return (
         f"# {rule.code} {rule.name}\n\n"
         f"{rule.summary}.\n\n"
-        f"Default severity: **{rule.severity.value}**. Disable with `--ignore {rule.code}` or "
-        f"`# envlint: ignore[{rule.code}]` on the reported line.\n\n"
-        f"{rule.doc.strip()}\n"
+        + (f"Default severity: **{rule.severity.value}**. Disable with `--ignore {rule.code}` or "
+           f"`# envlint: ignore[{rule.code}]` on the reported line.\n\n" if rule.default else
+           f"Default severity: **{rule.severity.value}**. **Off by default**: enable it with "
+           f"`--extend-select {rule.code}` (a prefix such as `{rule.family}` does not).\n\n")
+        + f"{rule.doc.strip()}\n"
     )
 
 
