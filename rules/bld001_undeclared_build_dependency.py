@@ -7,10 +7,22 @@ at build time but that the isolated build environment will not have: not the sta
 setuptools (which pip provides only when there is no `[build-system]` table), and not provided by
 `[build-system] requires` or what those requirements bring along. Import names are mapped to
 distributions from the installed metadata and a curated table (`Cython` → Cython, `skbuild` →
-scikit-build, `yaml` → PyYAML). An import guarded by `try: ... except ImportError:` is not reported,
-nor one inside a function or an `if` — except `if __name__ == "__main__":`, which runs because pip runs
-setup.py as `__main__`. `setup_requires` does not count: it is fetched only after setup.py has already
-run.
+scikit-build, `yaml` → PyYAML).
+
+An import runs at build time wherever it sits when the build executes it: at module level (including
+`if __name__ == "__main__":`, since pip runs setup.py as `__main__`); in a function or method called
+from there or from the `setup()` call's arguments (`ext_modules=get_extensions()`,
+`include_dirs=[numpy_include()]`), also in the local modules setup.py imports; in `__init__`,
+`__str__` or `__fspath__` of an object created there (pybind11's `get_pybind_include()` helper); in
+the methods of command classes a wheel build runs (`cmdclass={"build_ext": ...}`, or subclasses of
+`build_ext`, `build_py`, `build`, `install`, `egg_info`, `bdist_wheel`). Code that only setup() itself
+runs (command classes, `__str__`) may also use `setup_requires`, which setuptools has pip install
+before the build proper; module-level code runs before that and may not. An import under an `if`, or
+in `try: ... except ImportError:` whose handler really falls back, is not reported; one whose handler
+re-raises, exits or runs `pip install` in a subprocess is (a subprocess install is not a declaration).
+`sys.path.append(...)`/`sys.path.insert(...)` with a literal or `__file__`-based path make the
+modules in that folder local. `pkg_resources` needs `setuptools<82`: newer setuptools no longer has it.
+Each missing distribution is reported once per file, at its first import.
 
 ## Why it breaks package sync
 Package sync builds each local package into a wheel with pip, in an isolated build environment that
@@ -43,7 +55,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.project.model import LocalPackage
+from envlint.facts.project.model import PKG_RESOURCES_SETUPTOOLS, BuildImport, LocalPackage
 from envlint.registry import rule
 
 
@@ -54,27 +66,40 @@ def check(local_packages: list[LocalPackage]) -> Iterator[Finding]:
         missing = [i for i in package.build_imports if not i.provided]
         if not missing:
             continue
+        groups: dict[tuple[str, str], list[BuildImport]] = {}
+        for imp in missing:  # one finding per missing distribution and file
+            groups.setdefault((imp.candidates[0], str(imp.where.path)), []).append(imp)
         table = _build_system_table(package, [i.candidates[0] for i in missing])
-        for imp in missing:
-            top = imp.module.split(".", 1)[0]
-            dist = imp.candidates[0]
+        for (dist, _), imports in groups.items():
+            imp = min(imports, key=lambda i: (i.where.line or 0, i.where.column or 0))
+            tops = list(dict.fromkeys(i.module.split(".", 1)[0] for i in sorted(
+                imports, key=lambda i: (i.where.line or 0, i.where.column or 0))))
             holder = "setup.py" if imp.via is None else f"{_shown(imp.via, package)} (imported by setup.py)"
-            if not package.has_build_system:
-                why = "there is no [build-system] table, so pip builds with setuptools only"
-            elif excluded := [r.raw for r in package.build_requires
-                              if r.name in imp.candidates and r.name not in package.build_provides]:
-                why = (f"[build-system] requires lists {', '.join(excluded)} only under a marker the target does "
-                       "not match, so the build does not install it")
-            else:
-                listed = ", ".join(r.raw for r in package.build_requires) or "nothing"
-                why = f"[build-system] requires lists {listed}, which does not provide it"
+            why = _why(package, imp, dist)
+            if any(i.pip_fallback for i in imports):
+                why += ("; its `except ImportError` fallback runs `pip install` in a subprocess, which is not a "
+                        "declaration: the isolated build does not get the package that way")
             yield Finding(
-                message=(f"{holder} imports {top} at build time, but the isolated build environment will not have "
-                         f"it ({_display(dist)}): {why}"),
+                message=(f"{holder} imports {', '.join(tops)} at build time, but the isolated build environment "
+                         f"will not have it ({_display(dist)}): {why}"),
                 **imp.where.location,
                 package=package.name, package_version=package.version,
                 help=table,
             )
+
+
+def _why(package: LocalPackage, imp: BuildImport, dist: str) -> str:
+    if dist == PKG_RESOURCES_SETUPTOOLS:
+        return ("setuptools 82 and later no longer include pkg_resources, and the isolated build installs the "
+                "newest setuptools")
+    if not package.has_build_system:
+        return "there is no [build-system] table, so pip builds with setuptools only"
+    if excluded := [r.raw for r in package.build_requires
+                    if r.name in imp.candidates and r.name not in package.build_provides]:
+        return (f"[build-system] requires lists {', '.join(excluded)} only under a marker the target does "
+                "not match, so the build does not install it")
+    listed = ", ".join(r.raw for r in package.build_requires) or "nothing"
+    return f"[build-system] requires lists {listed}, which does not provide it"
 
 
 def _shown(path: Path, package: LocalPackage) -> str:

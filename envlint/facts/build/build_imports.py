@@ -9,19 +9,22 @@ modules it imports (``versioneer.py``), must be covered.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from envlint.diagnostics import Problems
+from envlint.facts.build import build_time
 from envlint.facts.build.model import BackendNotProvided
 from envlint.facts.build.package_source import PackageSource
 from envlint.facts.code.imports import ImportRef, find_imports
 from envlint.facts.environment.import_map import ImportMap, curated, is_stdlib
 from envlint.facts.formats.text import read_text
-from envlint.facts.project.model import BuildImport, CompiledCode, Position
+from envlint.facts.project.model import PKG_RESOURCES_SETUPTOOLS, BuildImport, CompiledCode, Position
 
 if TYPE_CHECKING:
     from envlint.facts.environment.reader import Environment
@@ -109,10 +112,15 @@ def build_imports(source: PackageSource, provides: frozenset[str], import_map: C
     if sp is None or sp.error is not None or not sp.is_build_script:
         return [], []
     setuptools_modules = curated().setuptools_modules if "setuptools" in provides else frozenset()
+    if not _keeps_pkg_resources(source):
+        setuptools_modules -= {"pkg_resources"}
     package_dirs: list[Path] = []
     package_dir = sp.value("package_dir")
     if isinstance(package_dir, dict):
         package_dirs = [source.root / v for v in package_dir.values() if isinstance(v, str)]
+    reached, path_dirs = _build_time(source, package_dirs, problems, package)
+    package_dirs += path_dirs
+    late_provides = _late_provides(source, provides)
     out: list[BuildImport] = []
     seen_files: set[Path] = {sp.path}
     queue: list[tuple[Path, list[ImportRef], Path | None]] = [(sp.path, sp.imports, None)]
@@ -131,7 +139,8 @@ def build_imports(source: PackageSource, provides: frozenset[str], import_map: C
     while queue:
         path, imports, via = queue.pop(0)
         for ref in imports:
-            if ref.context != "module":
+            reach = reached.get((path, ref.line, ref.module, ref.level))
+            if ref.context != "module" and reach is None:
                 continue
             if ref.level:  # `from ._version import v` in a local package module that setup.py imports
                 base = via.parent if via is not None else None
@@ -154,10 +163,87 @@ def build_imports(source: PackageSource, provides: frozenset[str], import_map: C
                 continue
             if mapping is None:
                 mapping = import_map()
-            candidates = mapping.candidates(ref.module)
+            candidates = mapping.candidates(ref.module) if top != "pkg_resources" else (PKG_RESOURCES_SETUPTOOLS,)
+            late = reach is not None and reach.late
+            have = provides if not late else late_provides if late_provides is not None else frozenset(candidates)
             out.append(BuildImport(ref.module, Position(path, ref.line, ref.column), candidates,
-                                   bool(set(candidates) & provides), via))
+                                   bool(set(candidates) & have), via, late=late,
+                                   pip_fallback=reach is not None and reach.pip_fallback))
     return out, sorted(seen_files - {sp.path})
+
+
+def _build_time(source: PackageSource, package_dirs: list[Path], problems: Problems,
+                package: str | None) -> tuple[dict[build_time.Key, build_time.Reached], list[Path]]:
+    """What runs at build time beyond module level, and the directories setup.py adds to sys.path."""
+    assert source.setup_py is not None
+    setup_path = source.setup_py.path
+    trees: dict[Path, ast.Module | None] = {}
+
+    def parse(path: Path) -> ast.Module | None:
+        if path not in trees:
+            text = read_text(path, problems, package=package)
+            try:
+                trees[path] = ast.parse(text) if text is not None else None
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                trees[path] = None
+        return trees[path]
+
+    tree = parse(setup_path)
+    if tree is None:
+        return {}, []
+    bases = list(package_dirs) + build_time.search_dirs(setup_path, tree, source.root)
+
+    def locate(dotted: str, level: int, origin: Path) -> list[Path]:
+        parts = dotted.split(".") if dotted else []
+        if level:
+            base: Path | None = origin.parent
+            for _ in range(level - 1):
+                base = base.parent if base is not None else None
+            if base is None or not base.is_relative_to(source.root):
+                return []
+            return _submodule_files(base, parts, ())
+        if not parts or len(trees) >= MAX_LOCAL_MODULES:
+            return []
+        found = _local_base(source.root, parts[0], bases)
+        return _submodule_files(found, parts, ()) if found is not None else []
+
+    reached = build_time.reachable(setup_path, tree, locate, parse)
+    return reached, bases[len(package_dirs):]
+
+
+def _keeps_pkg_resources(source: PackageSource) -> bool:
+    """Does the build install a setuptools that still ships pkg_resources (removed in setuptools 82)?
+    Only when ``[build-system] requires`` caps setuptools below it; pip installs the newest otherwise."""
+    pp = source.pyproject
+    for declared in (pp.build_requires or ()) if pp is not None and source.has_build_system else ():
+        req = declared.requirement
+        if req is not None and canonicalize_name(req.name) == "setuptools" and req.specifier and \
+                not any(req.specifier.contains(v, prereleases=True) for v in ("82.0.0", "90", "999")):
+            return True
+    return False
+
+
+def _late_provides(source: PackageSource, provides: frozenset[str]) -> frozenset[str] | None:
+    """What the build environment holds once setup() runs: ``provides`` plus ``setup_requires``, which
+    setuptools' build backend has pip install before the build proper. None when ``setup_requires``
+    cannot be read statically (code inside setup() is then not judged)."""
+    sp = source.setup_py
+    assert sp is not None
+    declared = sp.value("setup_requires", [])
+    if isinstance(declared, str):
+        declared = [declared]
+    if not isinstance(declared, (list, tuple)) or not all(isinstance(d, str) for d in declared):
+        return None
+    names = set(provides)
+    for text in declared:
+        try:
+            names.add(canonicalize_name(Requirement(text).name))
+        except InvalidRequirement:
+            return None
+    if source.setup_cfg is not None:
+        names |= {canonicalize_name(r.requirement.name) for r in source.setup_cfg.setup_requires
+                  if r.requirement is not None}
+    return frozenset(names)
 
 
 def compiled_code(source: PackageSource) -> CompiledCode | None:

@@ -116,6 +116,10 @@ class LeftOut:
     """The file, relative to the package's source root."""
 
 
+#: The build requirement an import of pkg_resources needs: setuptools 82 dropped the module.
+PKG_RESOURCES_SETUPTOOLS = "setuptools<82"
+
+
 @dataclass(frozen=True)
 class BuildImport:
     """A module that setup.py (or a local module it imports) imports unconditionally at build time."""
@@ -129,6 +133,11 @@ class BuildImport:
     """Does the isolated build environment have one of the candidates?"""
     via: Path | None = None
     """The local module that holds the import, when it is not setup.py itself."""
+    late: bool = False
+    """It runs only inside setup() (a command class's method, ``__str__`` of an include-path helper), after
+    ``setup_requires`` has been installed into the build environment."""
+    pip_fallback: bool = False
+    """Its ``except ImportError`` fallback runs ``pip install`` in a subprocess (not a declaration)."""
 
 
 @dataclass(frozen=True)
