@@ -5,7 +5,9 @@ Each case is an sdist from the package index (``name==version``). Its label come
 machine's pip configuration hidden (fake HOME, ``PIP_CONFIG_FILE=/dev/null``, no ``PIP_FIND_LINKS``), so
 the build environment holds exactly what the sdist declares. A build that stops with
 ``ModuleNotFoundError: No module named 'X'`` is labelled *missing X*; one that produces a wheel is
-labelled *fine*; any other outcome (compiler error, timeout, Python 2 code) is left unlabelled and shown.
+labelled *wheel*, and one that reaches the C compiler without a ModuleNotFoundError is stopped there and
+labelled *compiled* (both mean: nothing is missing); any other outcome (a Python error before compiling,
+a timeout) is left unlabelled and shown.
 envlint never runs these builds itself: only this benchmark does, to get the ground truth.
 
 sdists and labels are cached under ``bench/.cache/bld001/`` (``labels.json``); later runs only re-run
@@ -14,7 +16,7 @@ label:
 
 - true positive: the build failed on X and BLD001 names X (as an import or its distribution);
 - false negative: the build failed on X and BLD001 does not name X;
-- false positive: the build made a wheel and BLD001 reports something, or the build failed on X and
+- false positive: the build made a wheel (or compiled) and BLD001 reports something, or the build failed on X and
   BLD001 names only other modules.
 
     python bench/bench_bld001.py               # label what is not cached yet, then score
@@ -29,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -113,27 +116,49 @@ def unpack(sdist: Path) -> Path:
 
 
 _MISSING = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+#: The compiler's first command line (setuptools echoes it): the build has got past setup.py's imports,
+#: the command classes' set-up and the include-path helpers.
+_COMPILER = re.compile(r"^\s*(?:\S*-)?(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+|nvcc)\s.*\s-c\s")
 
 
 def label(sdist: Path) -> dict[str, object]:
-    """Build the sdist with pip in isolation and read the outcome."""
+    """Build the sdist with pip in isolation (verbose, so setup.py's output streams) and read the outcome.
+
+    A build that reaches the C compiler without a ModuleNotFoundError is stopped there and labelled
+    ``compiled``: every import that setup.py, its helpers and the command classes run before compiling
+    has succeeded, and compiling large extensions on a shared machine would only add minutes."""
     with tempfile.TemporaryDirectory(prefix="bld001-") as tmp:
         env = hidden_pip_env(tmp)
         started = time.monotonic()
-        try:
-            done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", f"{tmp}/out",
-                                   str(sdist)], cwd=tmp, env=env, capture_output=True, text=True,
-                                  timeout=BUILD_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            return {"outcome": "timeout", "seconds": BUILD_TIMEOUT}
+        proc = subprocess.Popen([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", f"{tmp}/out",
+                                 str(sdist)], cwd=tmp, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, errors="replace", start_new_session=True)
+        log: list[str] = []
+        outcome = None
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            log.append(line)
+            if _MISSING.search(line):
+                continue
+            if _COMPILER.search(line) and not _MISSING.search("".join(log)):
+                outcome = "compiled"
+                break
+            if time.monotonic() - started > BUILD_TIMEOUT:
+                outcome = "timeout"
+                break
+        if outcome is not None:
+            os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait()
         seconds = round(time.monotonic() - started, 1)
-        log = done.stdout + done.stderr
-        if done.returncode == 0 and list(Path(tmp, "out").glob("*.whl")):
-            return {"outcome": "wheel", "seconds": seconds}
-        found = _MISSING.findall(log)
+        text = "".join(log)
+        found = _MISSING.findall(text)
         if found:
             return {"outcome": "missing", "module": found[0], "seconds": seconds}
-        tail = [line.strip() for line in log.splitlines() if line.strip()][-6:]
+        if outcome is not None:
+            return {"outcome": outcome, "seconds": seconds}
+        if proc.returncode == 0 and list(Path(tmp, "out").glob("*.whl")):
+            return {"outcome": "wheel", "seconds": seconds}
+        tail = [line.strip() for line in log if line.strip()][-6:]
         return {"outcome": "other", "seconds": seconds, "tail": tail}
 
 
@@ -191,13 +216,13 @@ def score(labels: dict[str, dict[str, object]], cases: list[str]) -> list[dict[s
     for case in cases:
         lab = labels.get(case, {})
         outcome = lab.get("outcome")
-        if outcome not in ("wheel", "missing"):
+        if outcome not in ("wheel", "compiled", "missing"):
             rows.append({"case": case, "label": outcome, "verdict": "unlabelled", "reported": ""})
             continue
         project = unpack(fetch_sdist(case))  # type: ignore[arg-type]
         findings = envlint_findings(project)
         reported = sorted({str(f["message"]).split(" imports ", 1)[-1].split(" ", 1)[0] for f in findings})
-        if outcome == "wheel":
+        if outcome in ("wheel", "compiled"):
             verdict = "FP" if findings else "TN"
         else:
             module = str(lab["module"])
@@ -205,7 +230,7 @@ def score(labels: dict[str, dict[str, object]], cases: list[str]) -> list[dict[s
                 verdict = "TP"
             else:
                 verdict = "FN+FP" if findings else "FN"
-        rows.append({"case": case, "label": "wheel" if outcome == "wheel" else f"missing {lab['module']}",
+        rows.append({"case": case, "label": outcome if outcome != "missing" else f"missing {lab['module']}",
                      "verdict": verdict, "reported": ",".join(reported)})
     return rows
 

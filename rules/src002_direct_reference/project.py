@@ -13,10 +13,13 @@ _ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar")
 
 
 def check(project: Project) -> Iterator[Finding]:
-    local_installs = {p.name for p in project.local_packages if p.origin != "project" and p.name}
-    for req in project.requirements:
+    local_installs = {p.name for p in project.local_packages
+                      if p.origin in ("editable", "local-directory") and p.name}
+    for req in [*project.requirements, *project.tree_requirements]:
         if not req.url:
             continue
+        if req in project.tree_requirements and _kind(req.url) == "directory":
+            continue  # `-e .` in a sub-folder's requirements-dev.txt: that folder's own project
         name = req.name
         kind = _kind(req.url)
         if name and name in project.installed_direct:

@@ -1,4 +1,5 @@
-"""Local packages: the project itself and every editable or local-directory install of the environment.
+"""Local packages: the project itself, the Python projects in its sub-folders, and every editable or
+local-directory install of the environment.
 
 Each is analysed from its source tree: what its isolated build has and needs (BLD001/BLD002), what
 its wheel would hold (BLD005), which files next to its code it reads (DAT003), and whether it
@@ -55,6 +56,7 @@ def build(ctx: Context) -> list[LocalPackage]:
     location = None if config.no_env else ctx.peek("env_location")
     source: package_source.PackageSource = ctx.get("package_source")
     found = list(discover(root, source, environment))
+    found += [("sub-project", path, None) for path in sub_projects(ctx, [p for _, p, _ in found])]
     if not found:
         return []
     target = ctx.peek("target")
@@ -76,14 +78,46 @@ def build(ctx: Context) -> list[LocalPackage]:
                                        "machine; run envlint where the environment lives to check that it builds"))
             continue
         try:
+            sub = package_source.load(path, problems) if origin == "sub-project" else None
+            if sub is not None and not sub.is_package:
+                continue
             packages.append(analyse(
-                origin, path, dist, source if origin == "project" else None, environment, target, import_map,
+                origin, path, dist, source if origin == "project" else sub, environment, target, import_map,
                 problems))
         except Exception as exc:  # a bug must not hide the other local packages (or the whole run)
             if config.environ.get("ENVLINT_DEBUG"):
                 traceback.print_exc(file=sys.stderr)
             ctx.skipped.append(Skipped(f"local package {path}", f"internal error: {type(exc).__name__}: {exc}"))
     return packages
+
+
+#: Folders whose projects are test data, not code that gets built (a fixture's setup.py).
+TEST_DIRS = frozenset({"tests", "test", "testing", "fixtures", "testdata", "test_data"})
+MAX_SUB_PROJECTS = 200
+
+
+def sub_projects(ctx: Context, known: list[Path]) -> list[Path]:
+    """Python projects below the root: folders of the project tree (which honours ``exclude`` and
+    ``.gitignore``) that hold their own setup.py or pyproject.toml, except those under test folders and
+    those already found as editable or local-directory installs."""
+    from envlint.facts import FactUnavailable
+
+    try:
+        tree = ctx.get("project_tree")
+    except FactUnavailable:
+        return []
+    folders = sorted({rel.rpartition("/")[0] for rel in tree.files
+                      if rel.rpartition("/")[2] in ("setup.py", "pyproject.toml") and "/" in rel})
+    out: list[Path] = []
+    for rel in folders:
+        if TEST_DIRS & set(rel.split("/")):
+            continue
+        path = tree.path(rel)
+        if not any(_same(path, k) for k in known):
+            out.append(path)
+        if len(out) >= MAX_SUB_PROJECTS:
+            break
+    return out
 
 
 def discover(root: Path, project: package_source.PackageSource, environment: Environment | None

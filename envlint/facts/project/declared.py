@@ -82,6 +82,7 @@ def build(ctx: Context) -> Project:
     project.requirements += parsed.requirements
     project.files += parsed.files
     project.index_settings += [_option_setting(o, root) for o in parsed.options if _is_index_option(o.name)]
+    _tree_requirements(ctx, project, set(parsed.files) | set(req_files))
     for name in ENVIRONMENT_FILES:
         path = root / name
         if not path.is_file() and (why := not_a_file(path)) is not None:
@@ -105,6 +106,49 @@ def build(ctx: Context) -> Project:
         project.installed_direct = frozenset(d.canonical_name for d in environment.distributions
                                              if d.is_direct_reference and not d.is_local_directory)
     return project
+
+
+#: Folders whose ``*.txt`` files are requirements files whatever their name (CI set-ups).
+CI_DIRS = frozenset({".ci", "ci"})
+
+
+def tree_requirements_files(files: tuple[str, ...], known: set[Path], root: Path) -> tuple[list[Path], list[Path]]:
+    """Requirements files elsewhere in the project tree: (named like requirements files, ``*.txt`` in a CI
+    folder). The tree walk honours ``exclude`` and ``.gitignore``."""
+    named: list[Path] = []
+    ci: list[Path] = []
+    for rel in files:
+        folder, _, name = rel.rpartition("/")
+        path = root / rel
+        if not folder or path in known or not name.endswith((".txt", ".in")):
+            continue
+        parent = folder.rpartition("/")[2]
+        if "requirements" in name.lower() or "constraints" in name.lower() or parent == "requirements":
+            named.append(path)
+        elif parent in CI_DIRS and name.endswith(".txt"):
+            ci.append(path)
+    return named, ci
+
+
+def _tree_requirements(ctx: Context, project: Project, known: set[Path]) -> None:
+    """Read requirements files anywhere in the tree for their sources (SRC001/SRC002)."""
+    from envlint.facts import FactUnavailable
+
+    try:
+        tree = ctx.get("project_tree")
+    except FactUnavailable:
+        return
+    root = ctx.config.root
+    named, ci = tree_requirements_files(tree.files, known, root)
+    # a CI folder's other text files are not requirements: their lines that do not parse are no problem
+    for paths, problems in ((named, ctx.problems), (ci, Problems())):
+        if not paths:
+            continue
+        parsed = requirements_file.parse_files(paths, problems, root)
+        project.tree_requirements += [r for r in parsed.requirements if r.where.path not in known]
+        project.files += [f for f in parsed.files if f not in known]
+        project.index_settings += [_option_setting(o, root) for o in parsed.options
+                                   if _is_index_option(o.name) and o.where.path not in known]
 
 
 def _is_index_option(name: str) -> bool:

@@ -172,7 +172,7 @@ class LocalPackage:
     name: str | None
     """Canonical distribution name, when known."""
     origin: str
-    """'project', 'editable' or 'local-directory'."""
+    """'project', 'editable', 'local-directory' or 'sub-project' (a Python project in a folder below the root)."""
     built_on_target: bool | None = None
     """For installed local packages: was its wheel built on a machine matching the target?"""
     version: str | None = None
@@ -221,3 +221,7 @@ class Project:
     of SRC002, which points at the declaring line)."""
     files: list[Path] = field(default_factory=list)
     """Project files that were read (pyproject.toml, requirements files, ...)."""
+    tree_requirements: list[DeclaredRequirement] = field(default_factory=list)
+    """Lines of requirements files elsewhere in the tree (``docs/requirements.txt``, a sub-project's
+    ``requirements-dev.txt``, ``.ci/*.txt``): read for their sources (SRC001, SRC002), not installed with
+    the project, so no pin or resolution rule reads them."""
