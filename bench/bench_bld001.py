@@ -59,7 +59,9 @@ CASES = [
     "fastcluster==1.1.26", "word2vec==0.10.2", "pyfasttext==0.4.6", "glove_python==0.1.0",
     "pycocotools==2.0.2", "Bottleneck==1.2.1", "numpy-quaternion==2019.12.11.22.25.52",
     "torch-sparse==0.6.18", "torch-cluster==1.6.3", "simplejson==3.17.0", "pyrsistent==0.17.3",
-    "tinyarray==1.2.3", "PyWavelets==1.1.1",
+    "tinyarray==1.2.3", "PyWavelets==1.1.1", "mahotas==1.4.9", "gensim==3.8.1", "pomegranate==0.11.1",
+    "pyworld==0.2.10", "numba==0.48.0", "PyYAML==5.3", "msgpack==1.0.0", "kiwisolver==1.1.0", "cftime==1.0.4.2",
+    "tslearn==0.4.1", "hmmlearn==0.2.3", "pesq==0.0.1", "blis==0.4.1", "cymem==2.0.3",
 ]
 
 
@@ -195,13 +197,13 @@ def envlint_findings(project: Path) -> list[dict[str, object]]:
     with tempfile.TemporaryDirectory(prefix="bld001-envlint-") as tmp:
         env = hidden_pip_env(tmp)
         done = subprocess.run([sys.executable, "-m", "envlint", str(project), "--select", "BLD001", "--offline",
-                               "--format", "json", "--no-cache"], env=env, capture_output=True, text=True,
+                               "--format", "json", "--no-cache", "--isolated", "--no-env"], env=env, capture_output=True, text=True,
                               timeout=300, cwd=tmp)
     try:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
         raise RuntimeError(f"envlint failed on {project}: {done.stderr[-2000:]}") from None
-    return [f for f in report.get("findings", []) if f.get("code") == "BLD001"]
+    return [f for f in report.get("diagnostics", []) if f.get("code") == "BLD001"]
 
 
 def names_module(finding: dict[str, object], module: str) -> bool:
@@ -264,15 +266,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--relabel", nargs="*", default=[], help="distribution names to build again")
     parser.add_argument("--label-only", action="store_true", help="download and build, do not score")
+    parser.add_argument("--score-only", action="store_true", help="use the cached labels, build nothing")
     parser.add_argument("--only", nargs="*", help="cases (name==version) to use instead of the full list")
     args = parser.parse_args()
     chosen = args.only or CASES
-    labels = ensure_labels(chosen, set(args.relabel))
+    labels = load_labels() if args.score_only else ensure_labels(chosen, set(args.relabel))
     if args.label_only:
         return 0
     rows = score(labels, chosen)
     for row in rows:
-        print(f"{row['case']:<42} {row['label']:<28} {row['verdict']:<10} {row['reported']}")
+        print(f"{row['case']:<42} {str(row['label']):<30} {row['verdict']:<10} {row['reported']}")
     total = summary(rows)
     print(" ".join(f"{k}={v}" for k, v in total.items()))
     return 0

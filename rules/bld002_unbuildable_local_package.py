@@ -10,6 +10,9 @@ running them, and reports what makes `pip wheel` fail:
   not listed in `dynamic`;
 - a `build-backend` that no requirement in `requires` provides (`hatchling.build` with
   `requires = ["setuptools"]`);
+- a `[build-system] requires` name that no configured index has (online: PyPI, or `--index-url`, and
+  the extra indexes of the pip configuration are asked; offline, or with `find-links` configured, the
+  look-up is skipped with a note), so pip cannot install it into the isolated build environment;
 - a `setup.py` that does not parse as Python 3 (Python 2 syntax such as `print "x"`);
 - a file selection the backend refuses: setuptools' automatic discovery with several top-level
   packages in a flat layout, a listed package whose directory does not exist, hatchling, flit or

@@ -51,10 +51,24 @@ class Index:
         self._lock = threading.Lock()
         self._metadata: dict[str, DistMetadata | None] = {}
         self._build_requires: dict[str, tuple[Requirement, ...] | None] = {}
+        self._others: dict[str, Index] = {}
 
     @property
     def offline(self) -> bool:
         return self.client.offline
+
+    def other(self, endpoint: str) -> Index:
+        """The same look-ups against another simple index (an ``extra-index-url`` of the pip configuration),
+        with this one's cache, timeouts and offline setting; its failures are skipped entries too."""
+        from envlint.index.client import IndexClient
+
+        with self._lock:
+            if endpoint not in self._others:
+                c = self.client
+                client = IndexClient(endpoint, cache_dir=c.cache_dir, offline=c.offline, timeout=c.timeout,
+                                     retries=c.retries)
+                self._others[endpoint] = Index(client, self._skipped, is_pypi=False)
+            return self._others[endpoint]
 
     def skip(self, what: str, reason: str) -> None:
         with self._lock:
