@@ -342,3 +342,12 @@ def test_pkg_resources_with_setuptools_capped_is_clean(tmp_path: Path) -> None:
                                 '[build-system]\nrequires = ["setuptools>=40.8.0,<70"]\n'
                                 'build-backend = "setuptools.build_meta:__legacy__"\n'})
     assert report["diagnostics"] == []
+
+
+def test_setup_requires_in_a_dict_built_up_in_code_may_cover_command_classes(tmp_path: Path) -> None:
+    # numpy-quaternion 2019.12.11: setup(**setup_metadata), setup_requires set under an if; its real
+    # isolated build gets past build_ext.finalize_options' `import numpy` and compiles
+    setup = BUILD_EXT.replace("COMMAND", "build_ext").replace("EXTRA", "").replace(
+        "setup(\n", 'metadata = dict(name="ecoslike")\nif True:\n    metadata["setup_requires"] = ["numpy"]\n'
+        "setup(**metadata,\n")
+    assert _bld001(tmp_path, {"setup.py": setup})["diagnostics"] == []

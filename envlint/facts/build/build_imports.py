@@ -191,7 +191,10 @@ def _build_time(source: PackageSource, package_dirs: list[Path], problems: Probl
     tree = parse(setup_path)
     if tree is None:
         return {}, []
-    bases = list(package_dirs) + build_time.search_dirs(setup_path, tree, source.root)
+    try:
+        bases = list(package_dirs) + build_time.search_dirs(setup_path, tree, source.root)
+    except RecursionError:  # a path expression nested too deeply to follow: no sys.path edit is known
+        bases = list(package_dirs)
 
     def locate(dotted: str, level: int, origin: Path) -> list[Path]:
         parts = dotted.split(".") if dotted else []
@@ -207,7 +210,10 @@ def _build_time(source: PackageSource, package_dirs: list[Path], problems: Probl
         found = _local_base(source.root, parts[0], bases)
         return _submodule_files(found, parts, ()) if found is not None else []
 
-    reached = build_time.reachable(setup_path, tree, locate, parse)
+    try:
+        reached = build_time.reachable(setup_path, tree, locate, parse)
+    except RecursionError:  # code nested too deeply to follow: module level only, as before
+        reached = {}
     return reached, bases[len(package_dirs):]
 
 
@@ -229,6 +235,8 @@ def _late_provides(source: PackageSource, provides: frozenset[str]) -> frozenset
     cannot be read statically (code inside setup() is then not judged)."""
     sp = source.setup_py
     assert sp is not None
+    if "setup_requires" not in sp.keywords and not sp.keywords_complete:
+        return None  # setup(**metadata) with a dict built up in code: it may well be there
     declared = sp.value("setup_requires", [])
     if isinstance(declared, str):
         declared = [declared]
