@@ -351,3 +351,24 @@ def test_setup_requires_in_a_dict_built_up_in_code_may_cover_command_classes(tmp
         "setup(\n", 'metadata = dict(name="ecoslike")\nif True:\n    metadata["setup_requires"] = ["numpy"]\n'
         "setup(**metadata,\n")
     assert _bld001(tmp_path, {"setup.py": setup})["diagnostics"] == []
+
+
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real_setup_py"
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("fasttext", [("setup.py", 38, "pybind11")]),
+    ("qdldl", [("setup.py", 24, "pybind11")]),
+    ("pyhacrf", [("setup.py", 10, "numpy")]),
+    ("lap", [("setup.py", 4, "pkg_resources")]),
+    ("numpy-quaternion", []),
+])
+def test_real_setup_py_agrees_with_its_real_isolated_build(tmp_path: Path, name: str,
+                                                           expected: list[tuple[str, int, str]]) -> None:
+    import shutil
+
+    project = shutil.copytree(REAL / name, tmp_path / name)
+    _, report = lint(project, "--select", "BLD001", env=environ(tmp_path))
+    got = [(d["path"], d["line"], d["message"].split(" imports ", 1)[1].split(" ", 1)[0])
+           for d in report["diagnostics"] if d["code"] == "BLD001"]
+    assert got == expected
