@@ -31,6 +31,7 @@ def _monorepo(root: Path) -> Path:
         "docs/requirements.txt": "sphinx\nmytheme @ git+https://example.invalid/theme.git\n",
         "projects/alpha/requirements-dev.txt": "-e .\n--extra-index-url https://example.invalid/simple\n",
         ".ci/lint.txt": "ruff\nhttps://example.invalid/wheels/tool-1.0-py3-none-any.whl\n",
+        "tests/fixtures/req/requirements.txt": "--index-url https://example.invalid/fixture/simple\n",
         "envlint.toml": 'exclude = ["vendor/"]\n',
     }
     for rel, text in files.items():

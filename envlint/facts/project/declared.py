@@ -110,6 +110,8 @@ def build(ctx: Context) -> Project:
 
 #: Folders whose ``*.txt`` files are requirements files whatever their name (CI set-ups).
 CI_DIRS = frozenset({".ci", "ci"})
+#: Folders of test data: a requirements file there is a fixture, not how the repository installs.
+FIXTURE_DIRS = frozenset({"fixtures", "testdata", "test_data"})
 
 
 def tree_requirements_files(files: tuple[str, ...], known: set[Path], root: Path) -> tuple[list[Path], list[Path]]:
@@ -120,7 +122,7 @@ def tree_requirements_files(files: tuple[str, ...], known: set[Path], root: Path
     for rel in files:
         folder, _, name = rel.rpartition("/")
         path = root / rel
-        if not folder or path in known or not name.endswith((".txt", ".in")):
+        if not folder or path in known or not name.endswith((".txt", ".in")) or FIXTURE_DIRS & set(folder.split("/")):
             continue
         parent = folder.rpartition("/")[2]
         if "requirements" in name.lower() or "constraints" in name.lower() or parent == "requirements":
