@@ -201,7 +201,8 @@ def envlint_findings(project: Path, source: Path | None = None) -> list[dict[str
         if source is not None:
             env["PYTHONPATH"] = str(source)
         done = subprocess.run([sys.executable, "-m", "envlint", str(project), "--select", "BLD001", "--offline",
-                               "--format", "json", "--no-cache", "--isolated", "--no-env"], env=env, capture_output=True, text=True,
+                               "--format", "json", "--no-cache", "--isolated", "--no-env"],
+                              env=env, capture_output=True, text=True,
                               timeout=300, cwd=tmp)
     try:
         report = json.loads(done.stdout)
