@@ -1,8 +1,8 @@
-"""Local package does not build as a wheel (BLD002), the index part: build requirements nobody serves.
+"""BLD002, the index part: build requirements that no configured index serves.
 
-The rule's documentation is in ``bld002_unbuildable_local_package.py``. This part asks the package
-index (PyPI, or ``--index-url``) for every distribution named in a local package's ``[build-system]
-requires``, and the extra indexes of the pip configuration for those it does not have. A name that
+This part asks the package index (PyPI, or ``--index-url``) for every distribution named in a local
+package's ``[build-system] requires``, and the extra indexes of the pip configuration for those it
+does not have. A name that
 no configured index has cannot be installed into the isolated build environment, so ``pip wheel``
 fails before building. Offline, nothing is looked up (one skipped line says so); a look-up that fails
 is a skipped line, never a finding.
@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from envlint.diagnostics import Finding, Severity
+from envlint.diagnostics import Finding
 from envlint.facts.project.model import DeclaredRequirement, LocalPackage, Project
-from envlint.registry import rule
 
 if TYPE_CHECKING:
     from envlint.facts.index.fact import Index
@@ -24,10 +23,7 @@ if TYPE_CHECKING:
 _PIP_SOURCES = ("index-url", "extra-index-url", "find-links")
 
 
-@rule(code="BLD002", name="unbuildable-local-package", severity=Severity.ERROR,
-      summary="A local package cannot be built into a wheel")
-def check_build_requires_served(local_packages: list[LocalPackage], project: Project,
-                                index: Index) -> Iterator[Finding]:
+def check(local_packages: list[LocalPackage], project: Project, index: Index) -> Iterator[Finding]:
     wanted: dict[str, list[tuple[LocalPackage, DeclaredRequirement]]] = {}
     for package in local_packages:
         if not package.has_build_system:
