@@ -372,3 +372,14 @@ def test_real_setup_py_agrees_with_its_real_isolated_build(tmp_path: Path, name:
     got = [(d["path"], d["line"], d["message"].split(" imports ", 1)[1].split(" ", 1)[0])
            for d in report["diagnostics"] if d["code"] == "BLD001"]
     assert got == expected
+
+
+def test_sys_path_append_of_a_pathlib_path(tmp_path: Path) -> None:
+    setup = ('import sys\nfrom pathlib import Path\nfrom setuptools import setup\n\n'
+             'sys.path.append(str(Path(__file__).resolve().parent / "tools"))\n'
+             'from versioning import get_version\n\nsetup(name="withtools", version=get_version())\n')
+    report = _bld001(tmp_path, {"setup.py": setup, "tools/versioning.py": "import yaml\n\n\ndef get_version():\n"
+                                                                          "    return '1.0'\n"})
+    # versioning is in the sdist; its own module-level import of yaml is what the build lacks
+    assert found(report, "BLD001") == [("tools/versioning.py", 1)]
+    assert "(PyYAML)" in messages(report, "BLD001")[0]
