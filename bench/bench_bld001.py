@@ -62,6 +62,8 @@ CASES = [
     "tinyarray==1.2.3", "PyWavelets==1.1.1", "mahotas==1.4.9", "gensim==3.8.1", "pomegranate==0.11.1",
     "pyworld==0.2.10", "numba==0.48.0", "PyYAML==5.3", "msgpack==1.0.0", "kiwisolver==1.1.0", "cftime==1.0.4.2",
     "tslearn==0.4.1", "hmmlearn==0.2.3", "pesq==0.0.1", "blis==0.4.1", "cymem==2.0.3",
+    "hnswlib==0.4.0", "nmslib==2.0.6", "cvxpy==1.0.25", "ctc-segmentation==1.1.0", "KDEpy==1.0.10",
+    "ncls==0.0.57", "spectrum==0.7.6", "statsmodels==0.9.0", "fasttext==0.9.1",
 ]
 
 
@@ -118,9 +120,11 @@ def unpack(sdist: Path) -> Path:
 
 
 _MISSING = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
-#: The compiler's first command line (setuptools echoes it): the build has got past setup.py's imports,
-#: the command classes' set-up and the include-path helpers.
-_COMPILER = re.compile(r"^\s*(?:\S*-)?(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+|nvcc)\s.*\s-c\s")
+#: The compiler's first command line for one of the package's own sources (setuptools echoes it): the
+#: build has got past setup.py's imports, the command classes' set-up and the include-path helpers.
+#: A probe of a temporary file (``has_flag()`` compiling /tmp/tmpXXXX.cpp) comes before
+#: ``build_extensions`` imports pybind11 or numpy, so it does not count.
+_COMPILER = re.compile(r"^\s*(?:\S*-)?(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+|nvcc)\s.*\s-c\s+(?!/tmp/)\S")
 
 
 def label(sdist: Path) -> dict[str, object]:
@@ -278,6 +282,8 @@ def verdicts(rows: list[dict[str, object]]) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--relabel", nargs="*", default=[], help="distribution names to build again")
+    parser.add_argument("--relabel-outcome", nargs="*", default=[],
+                        help="build again every case whose cached label has this outcome (compiled, other)")
     parser.add_argument("--label-only", action="store_true", help="download and build, do not score")
     parser.add_argument("--baseline", type=Path, metavar="SRC",
                         help="score the envlint of this source tree (e.g. an export of main) instead")
@@ -285,7 +291,9 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="cases (name==version) to use instead of the full list")
     args = parser.parse_args()
     chosen = args.only or CASES
-    labels = load_labels() if args.score_only else ensure_labels(chosen, set(args.relabel))
+    again = set(args.relabel) | {c.split("==")[0] for c, lab in load_labels().items()
+                                 if lab.get("outcome") in args.relabel_outcome}
+    labels = load_labels() if args.score_only else ensure_labels(chosen, again)
     if args.label_only:
         return 0
     rows = score(labels, chosen, args.baseline)
