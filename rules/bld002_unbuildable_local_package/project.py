@@ -1,6 +1,5 @@
 """BLD002, the build-file part: what the build files of each local package make pip wheel refuse."""
 
-
 from __future__ import annotations
 
 from collections.abc import Iterator
