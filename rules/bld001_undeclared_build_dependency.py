@@ -76,6 +76,9 @@ def check(local_packages: list[LocalPackage]) -> Iterator[Finding]:
                 imports, key=lambda i: (i.where.line or 0, i.where.column or 0))))
             holder = "setup.py" if imp.via is None else f"{_shown(imp.via, package)} (imported by setup.py)"
             why = _why(package, imp, dist)
+            if all(i.late for i in imports):
+                why += ("; this code runs inside setup(), after setuptools installs setup_requires, but "
+                        "setup_requires does not list it either")
             if any(i.pip_fallback for i in imports):
                 why += ("; its `except ImportError` fallback runs `pip install` in a subprocess, which is not a "
                         "declaration: the isolated build does not get the package that way")

@@ -80,6 +80,7 @@ def test_pybind11_helper_class_str_runs_during_the_build(tmp_path: Path) -> None
     assert found(report, "BLD001") == [("setup.py", 19)]
     [message] = messages(report, "BLD001")
     assert "setup.py imports pybind11 at build time" in message
+    assert "setup_requires does not list it either" in message
 
 
 def test_pybind11_helper_with_setup_requires_is_clean(tmp_path: Path) -> None:
