@@ -18,7 +18,8 @@ def _monorepo(root: Path) -> Path:
         "mono/__init__.py": "",
         "projects/alpha/setup.py": NUMPY_SETUP.format(name="alpha"),
         "projects/alpha/alpha/__init__.py": "",
-        "examples/foo/pyproject.toml": '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        "examples/foo/pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
+                                       'build-backend = "setuptools.build_meta"\n'
                                        '[project]\nname = "foo"\nversion = "0.1"\n',
         "examples/foo/setup.py": NUMPY_SETUP.format(name="foo"),
         # not projects of the repository: a test fixture, a git-ignored folder, an excluded one, tool settings

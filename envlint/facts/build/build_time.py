@@ -170,6 +170,10 @@ def _try_strength(stmt: ast.Try, outer: _Strength) -> _Strength:
 
 
 # -- the walk -------------------------------------------------------------------------------------
+_Target = tuple[_Module, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef]
+"""A function or class a call reaches, with the module that defines it."""
+
+
 @dataclass(frozen=True)
 class _Unit:
     module: _Module
@@ -288,8 +292,7 @@ class _Reach:
             self.push(_Unit(module, tuple(node.body), unit.late, strength, unit.owner if module is unit.module
                             and node.name not in module.functions else None))
 
-    def resolve(self, unit: _Unit, func: ast.expr) -> tuple[_Module, ast.FunctionDef | ast.AsyncFunctionDef
-                                                              | ast.ClassDef] | None:
+    def resolve(self, unit: _Unit, func: ast.expr) -> _Target | None:
         mod = unit.module
         if isinstance(func, ast.Name):
             if func.id in mod.functions:
@@ -310,8 +313,7 @@ class _Reach:
                 return self.member(mod, dotted, bound[2], func.attr)
         return None
 
-    def member(self, mod: _Module, dotted: str, level: int, name: str) -> tuple[_Module, ast.FunctionDef |
-                                                                              ast.AsyncFunctionDef | ast.ClassDef] | None:
+    def member(self, mod: _Module, dotted: str, level: int, name: str) -> _Target | None:
         for path in reversed(self.locate(dotted, level, mod.path)):
             other = self.module(path)
             if other is not None and (found := other.functions.get(name) or other.classes.get(name)):
@@ -327,7 +329,8 @@ class _Reach:
             for base in cls.bases:
                 if isinstance(base, ast.Name) and base.id in mod.classes and mod.classes[base.id] is not cls:
                     have = {f.name for f in found}
-                    found += [m for m in self.methods(mod, mod.classes[base.id], names, depth + 1) if m.name not in have]
+                    inherited = self.methods(mod, mod.classes[base.id], names, depth + 1)
+                    found += [m for m in inherited if m.name not in have]
         return found
 
     def follow(self, unit: _Unit, dotted: str, name: str | None, level: int, strength: _Strength) -> None:
@@ -357,7 +360,9 @@ class _Reach:
         dicts = [value]
         if isinstance(value, ast.Name):  # cmdclass = {...}; cmdclass["build_ext"] = X; cmdclass.update(...)
             for node in ast.walk(mod.tree):
-                if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == value.id for t in node.targets):
+                named = isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == value.id
+                                                              for t in node.targets)
+                if named:
                     dicts.append(node.value)
                 elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript) and \
                         isinstance(node.targets[0].value, ast.Name) and node.targets[0].value.id == value.id and \
