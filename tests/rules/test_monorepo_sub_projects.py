@@ -20,7 +20,8 @@ def _monorepo(root: Path) -> Path:
         "projects/alpha/alpha/__init__.py": "",
         "examples/foo/pyproject.toml": '[build-system]\nrequires = ["setuptools"]\n'
                                        'build-backend = "setuptools.build_meta"\n'
-                                       '[project]\nname = "foo"\nversion = "0.1"\n',
+                                       '[project]\nname = "foo"\nversion = "0.1"\n'
+                                       'dependencies = ["helper @ git+https://example.invalid/helper.git"]\n',
         "examples/foo/setup.py": NUMPY_SETUP.format(name="foo"),
         # not projects of the repository: a test fixture, a git-ignored folder, an excluded one, tool settings
         "tests/fixtures/bad/setup.py": NUMPY_SETUP.format(name="bad"),
@@ -56,7 +57,8 @@ def test_sub_projects_are_linted_with_root_relative_paths(tmp_path: Path) -> Non
 def test_requirements_files_anywhere_in_the_tree_are_read_for_sources(tmp_path: Path) -> None:
     root = _monorepo(tmp_path / "repo")
     _, report = run_json(str(root), "--no-env", "--offline", "--select", "SRC001,SRC002", env=environ(tmp_path))
-    assert sorted(found(report, "SRC002")) == [(".ci/lint.txt", 2), ("docs/requirements.txt", 2)]
+    assert sorted(found(report, "SRC002")) == [(".ci/lint.txt", 2), ("docs/requirements.txt", 2),
+                                               ("examples/foo/pyproject.toml", 7)]
     src001 = [d for d in report["diagnostics"] if d["code"] == "SRC001" and d["path"]]
     assert [(d["path"], d["line"]) for d in src001 if not d["path"].startswith("/")] == [
         ("projects/alpha/requirements-dev.txt", 2)]

@@ -99,6 +99,7 @@ def build(ctx: Context) -> Project:
     project.index_settings = _mark_pypi(project.index_settings, config.cache_dir)
 
     project.local_packages = ctx.get("local_packages")
+    project.tree_requirements += _sub_project_requirements(project)
     project.requirements = [_name_local_path(r, project, root) for r in project.requirements]
     project.main_dependency_file = _main_file(root, source, req_files)
     project.env_platform = _env_platform(location)
@@ -151,6 +152,23 @@ def _tree_requirements(ctx: Context, project: Project, known: set[Path]) -> None
         project.files += [f for f in parsed.files if f not in known]
         project.index_settings += [_option_setting(o, root) for o in parsed.options
                                    if _is_index_option(o.name) and o.where.path not in known]
+
+
+def _sub_project_requirements(project: Project) -> list[DeclaredRequirement]:
+    """What the sub-projects of the tree declare in their own build files, for their sources (SRC002).
+    Their unreadable lines were reported when the local packages were analysed."""
+    out: list[DeclaredRequirement] = []
+    for package in project.local_packages:
+        if package.origin != "sub-project":
+            continue
+        sub = package_source.load(package.root, Problems(), package=package.name)
+        if sub.pyproject is not None:
+            out += sub.pyproject.requirements
+        if sub.setup_cfg is not None:
+            out += sub.setup_cfg.requirements
+        if sub.setup_py is not None:
+            out += setup_py_requirements(sub.setup_py)
+    return out
 
 
 def _is_index_option(name: str) -> bool:
