@@ -61,7 +61,15 @@ class IndexServer:
     max_age: int = 600
     cache_headers: bool = True
     """False: project pages carry no ETag or Cache-Control (as some mirrors and proxies serve them)."""
+    ranges: bool = True
+    """Honour ``Range: bytes=...`` on distribution files (206 answers), as public indexes do."""
+    advertise_metadata: bool = True
+    """False: pages advertise no PEP 658 metadata, though ``<file>.metadata`` is still served."""
     projects: dict[str, list[ServedFile]] = field(default_factory=dict)
+    file_bytes: dict[str, int] = field(default_factory=dict)
+    """Body bytes sent per distribution file name (ranges included; ``.metadata`` files not)."""
+    range_requests: list[str] = field(default_factory=list)
+    """The ``Range`` header of every file request that had one."""
     log: list[str] = field(default_factory=list)
     """Every request path, in order (thread-safe appends)."""
     not_modified: int = 0
@@ -194,9 +202,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.index._bodies.get((canonical, want_json))
         if body is None:
             if want_json:
-                body = json.dumps(_json_page(canonical, files), sort_keys=True).encode()
+                body = json.dumps(_json_page(canonical, files, self.index.advertise_metadata),
+                                  sort_keys=True).encode()
             else:
-                body = _html_page(canonical, files).encode()
+                body = _html_page(canonical, files, self.index.advertise_metadata).encode()
             self.index._bodies[(canonical, want_json)] = body
         ctype = JSON_TYPE if want_json else "text/html; charset=utf-8"
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
@@ -228,9 +237,25 @@ class _Handler(BaseHTTPRequestHandler):
                             return self._send(404, b"no metadata", "text/plain")
                         return self._send(200, f.metadata, "application/octet-stream",
                                           {"Cache-Control": "max-age=31536000, immutable"})
-                    return self._send(200, f.data, "application/octet-stream",
-                                      {"Cache-Control": "max-age=31536000, immutable"})
+                    return self._distribution(f)
         self._send(404, b"no such file", "text/plain")
+
+    def _distribution(self, f: ServedFile) -> None:
+        headers = {"Cache-Control": "max-age=31536000, immutable"}
+        asked = self.headers.get("Range")
+        if asked:
+            self.index.range_requests.append(asked)
+        span = _byte_range(asked, len(f.data)) if asked and self.index.ranges else None
+        if span is None:
+            body, status = f.data, 200
+            if self.index.ranges:
+                headers["Accept-Ranges"] = "bytes"
+        else:
+            start, end = span
+            body, status = f.data[start:end], 206
+            headers["Content-Range"] = f"bytes {start}-{end - 1}/{len(f.data)}"
+        self.index.file_bytes[f.filename] = self.index.file_bytes.get(f.filename, 0) + len(body)
+        self._send(status, body, "application/octet-stream", headers)
 
     def _send(self, status: int, body: bytes, ctype: str, headers: dict[str, str] | None = None) -> None:
         try:
@@ -255,7 +280,21 @@ def _versions(files: list[ServedFile]) -> list[str]:
     return out
 
 
-def _json_page(name: str, files: list[ServedFile]) -> dict:
+def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """``bytes=a-b``, ``bytes=a-`` or ``bytes=-n`` as [start, end); None for anything else."""
+    unit, _, spec = header.partition("=")
+    first, dash, last = spec.strip().partition("-")
+    if unit.strip() != "bytes" or not dash or "," in spec:
+        return None
+    if not first:
+        return (max(0, size - int(last)), size) if last.isdigit() else None
+    if not first.isdigit() or (last and not last.isdigit()):
+        return None
+    end = min(size, int(last) + 1) if last else size
+    return (int(first), end) if int(first) < end else None
+
+
+def _json_page(name: str, files: list[ServedFile], advertise: bool = True) -> dict:
     return {
         "meta": {"api-version": "1.1"},
         "name": name,
@@ -267,7 +306,8 @@ def _json_page(name: str, files: list[ServedFile]) -> dict:
                 "hashes": {"sha256": f.sha256},
                 "requires-python": f.requires_python,
                 "yanked": f.yanked,
-                "core-metadata": {"sha256": hashlib.sha256(f.metadata).hexdigest()} if f.metadata is not None else False,
+                "core-metadata": {"sha256": hashlib.sha256(f.metadata).hexdigest()}
+                if f.metadata is not None and advertise else False,
                 "size": len(f.data),
                 "upload-time": "2024-01-01T00:00:00.000000Z",
             }
@@ -276,7 +316,7 @@ def _json_page(name: str, files: list[ServedFile]) -> dict:
     }
 
 
-def _html_page(name: str, files: list[ServedFile]) -> str:
+def _html_page(name: str, files: list[ServedFile], advertise: bool = True) -> str:
     links = []
     for f in files:
         attrs = [f'href="../../files/{html.escape(f.filename)}#sha256={f.sha256}"']
@@ -284,7 +324,7 @@ def _html_page(name: str, files: list[ServedFile]) -> str:
             attrs.append(f'data-requires-python="{html.escape(f.requires_python)}"')
         if f.yanked is not False:
             attrs.append(f'data-yanked="{html.escape(f.yanked if isinstance(f.yanked, str) else "")}"')
-        if f.metadata is not None:
+        if f.metadata is not None and advertise:
             attrs.append(f'data-core-metadata="sha256={hashlib.sha256(f.metadata).hexdigest()}"')
         links.append(f"<a {' '.join(attrs)}>{html.escape(f.filename)}</a><br/>")
     return ("<!DOCTYPE html><html><head><meta name=\"pypi:repository-version\" content=\"1.1\">"

@@ -117,3 +117,16 @@ def make_session(cache_dir: Path, *, offline: bool, pool_size: int, stats: Stats
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def make_plain_session(*, pool_size: int) -> requests.Session:
+    """A session without the HTTP cache, for distribution files and their metadata: what is kept of
+    them is the parsed metadata (envlint.index.files), never the files."""
+    from requests.adapters import HTTPAdapter
+
+    session = _Session()
+    session.headers["User-Agent"] = USER_AGENT
+    adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size, max_retries=0)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session

@@ -136,6 +136,8 @@ class IndexClient:
         self.stats = Stats()
         self.cache_dir = cache_dir
         self._session: requests.Session | None = None
+        self._files: requests.Session | None = None
+        """For distribution and metadata files: no HTTP cache (wheels are never stored; see files.py)."""
         self._simple = None
         self._lock = threading.Lock()
         self._pages: dict[str, ProjectInfo | Failure] = {}
@@ -157,16 +159,18 @@ class IndexClient:
             if self._simple is None:
                 from pypi_simple import PyPISimple
 
-                from envlint.index.cache import make_session
+                from envlint.index.cache import make_plain_session, make_session
 
                 self._session = make_session(self.cache_dir, offline=self.offline,
                                              pool_size=self.workers, stats=self.stats)
+                self._files = make_plain_session(pool_size=self.workers)
                 self._simple = PyPISimple(endpoint=self.endpoint, session=self._session, accept=ACCEPT)
             return self._simple
 
     def close(self) -> None:
-        if self._session is not None:
-            self._session.close()
+        for session in (self._session, self._files):
+            if session is not None:
+                session.close()
 
     def _attempts(self, what: str, deadline: float, call: Callable[[float], T]) -> T | Failure:
         """Run ``call(timeout)`` with retries and backoff, within ``deadline``; failures become Failure."""

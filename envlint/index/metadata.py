@@ -12,7 +12,6 @@ import sys
 import tarfile
 import zipfile
 from dataclasses import dataclass
-from email.parser import HeaderParser
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -49,36 +48,79 @@ class DistMetadata:
         return (major, minor) >= (2, 2)
 
 
-def parse_metadata(text: str) -> DistMetadata | None:
-    headers = HeaderParser().parsestr(text)
-    name, version = (headers.get("Name") or "").strip(), (headers.get("Version") or "").strip()
+#: The largest METADATA read (decoded): real ones, long descriptions included, are far smaller.
+MAX_METADATA = 16 * 1024 * 1024
+
+
+def parse_metadata(data: str | bytes) -> DistMetadata | None:
+    """Core metadata (``METADATA``/``PKG-INFO``/a PEP 658 file), or None without a name and version.
+
+    :func:`packaging.metadata.parse_email` does the RFC 822 parsing (linear in the input: 2 M folded
+    lines take a second); fields that are not valid UTF-8 or repeat a single-valued field land in
+    its "unparsed" part, from which the first name/version is still taken, as before.
+    """
+    from packaging.metadata import parse_email
+
+    text = data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    raw, unparsed = parse_email(text)
+
+    def single(key: str) -> str:
+        value = raw.get(key)
+        if isinstance(value, str):
+            return value.strip()
+        extra = unparsed.get(key)
+        return extra[0].strip() if isinstance(extra, list) and extra and isinstance(extra[0], str) else ""
+
+    name, version = single("name"), single("version")
     if not name or not version:
         return None
     requires = []
-    for raw in headers.get_all("Requires-Dist") or []:
+    for text_req in raw.get("requires_dist") or []:
         try:
-            requires.append(Requirement(raw))
+            requires.append(Requirement(text_req))
         except InvalidRequirement:
             continue  # installers skip what they cannot parse too
     return DistMetadata(
         name=name, version=version, requires=tuple(requires),
-        requires_python=(headers.get("Requires-Python") or "").strip() or None,
-        provides_extra=frozenset(canonicalize_name(e) for e in headers.get_all("Provides-Extra") or []),
-        dynamic=frozenset(d.strip().lower() for d in headers.get_all("Dynamic") or []),
-        metadata_version=(headers.get("Metadata-Version") or "").strip(),
+        requires_python=single("requires_python") or None,
+        provides_extra=frozenset(canonicalize_name(e) for e in raw.get("provides_extra") or []),
+        dynamic=frozenset(d.strip().lower() for d in raw.get("dynamic") or []),
+        metadata_version=single("metadata_version"),
     )
 
 
-def metadata_from_wheel(data: bytes) -> DistMetadata | None:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            member = next((n for n in zf.namelist()
-                           if n.count("/") == 1 and n.endswith(".dist-info/METADATA")), None)
-            if member is None:
-                return None
-            return parse_metadata(zf.read(member).decode("utf-8", errors="replace"))
-    except (zipfile.BadZipFile, OSError, EOFError):
+def to_compact(meta: DistMetadata) -> tuple:
+    """What the metadata memo keeps of a distribution's metadata (plain data, for marshal)."""
+    return (meta.name, meta.version, [str(r) for r in meta.requires], meta.requires_python,
+            sorted(meta.provides_extra), sorted(meta.dynamic), meta.metadata_version)
+
+
+def from_compact(value: object) -> DistMetadata | None:
+    """The inverse of :func:`to_compact`; None for anything else."""
+    if not (isinstance(value, tuple) and len(value) == 7):
         return None
+    name, version, requires, requires_python, extras, dynamic, metadata_version = value
+    if not (isinstance(name, str) and isinstance(version, str) and isinstance(requires, list)
+            and isinstance(extras, list) and isinstance(dynamic, list) and isinstance(metadata_version, str)
+            and isinstance(requires_python, (str, type(None)))):
+        return None
+    try:
+        reqs = tuple(Requirement(r) for r in requires)
+    except (InvalidRequirement, TypeError):
+        return None
+    return DistMetadata(name, version, reqs, requires_python, frozenset(map(str, extras)), frozenset(map(str, dynamic)),
+                        metadata_version)
+
+
+def metadata_from_wheel(data: bytes, max_size: int = MAX_METADATA) -> DistMetadata | None:
+    """The metadata of a whole wheel's bytes (its METADATA inflated up to ``max_size`` only)."""
+    from envlint.index.lazy_wheel import BadWheel, TooLarge, metadata_of_zip
+
+    try:
+        raw = metadata_of_zip(io.BytesIO(data), max_size)
+    except (BadWheel, TooLarge):
+        return None
+    return parse_metadata(raw) if raw is not None else None
 
 
 def _sdist_member(data: bytes, filename: str, wanted: str) -> bytes | None:

@@ -18,7 +18,7 @@ from packaging.utils import canonicalize_name
 
 from envlint.diagnostics import Skipped
 from envlint.index.endpoint import cache_dir_of, pypi_endpoint, same_index
-from envlint.index.metadata import DistMetadata, build_requires_from_sdist, metadata_from_wheel, parse_metadata
+from envlint.index.metadata import DistMetadata, build_requires_from_sdist
 from envlint.index.models import IndexFile, ProjectInfo
 
 if TYPE_CHECKING:
@@ -52,6 +52,9 @@ class Index:
         self._metadata: dict[str, DistMetadata | None] = {}
         self._build_requires: dict[str, tuple[Requirement, ...] | None] = {}
         self._others: dict[str, Index] = {}
+        self._metadata_reader = None
+        self._failed: dict[str, object] = {}
+        """Prefetches that failed, by file URL (reported when the file is asked for)."""
 
     @property
     def offline(self) -> bool:
@@ -97,49 +100,47 @@ class Index:
 
     # -- files -----------------------------------------------------------------------------------
     def metadata(self, project: str, file: IndexFile, *, deadline: float | None = None) -> DistMetadata | None:
-        """Core metadata of one file: PEP 658 when served, else read from the wheel itself.
+        """Core metadata of one file: PEP 658 when served, else read from the wheel (by range requests).
 
         None when it cannot be known without building (an sdist without a metadata file). Raises
         :class:`LookupFailed` when the index did not answer.
         """
-        from envlint.index.client import Failure, metadata_url
+        from envlint.index.client import Failure
 
-        if file.url in self._metadata:
-            return self._metadata[file.url]
-        result: DistMetadata | None = None
-        data: bytes | Failure | None = None
-        if file.has_metadata:
-            data = self.client.get_bytes(metadata_url(file), what=f"metadata of {file.filename}",
-                                         digests=file.metadata_digests, deadline=deadline)
-            if isinstance(data, bytes):
-                result = parse_metadata(data.decode("utf-8", errors="replace"))
-        if result is None and file.kind == "wheel" and not (isinstance(data, Failure) and not data.missing):
-            data = self.client.get_bytes(file.url, what=file.filename, digests=file.digests, deadline=deadline)
-            if isinstance(data, bytes):
-                result = metadata_from_wheel(data)
-        if isinstance(data, Failure) and not data.missing:
-            self.skip(f"index: {project}", f"{file.filename}: {data.reason}")
-            raise LookupFailed(project, data.reason)
-        if result is not None and file.kind == "sdist" and not result.requires_final:
-            result = None
-        self._metadata[file.url] = result
-        return result
+        if file.url not in self._metadata:
+            got = self._failed.pop(file.url, None) or self._reader().many([file], deadline=deadline)[file.url]
+            if isinstance(got, Failure):
+                self.skip(f"index: {project}", f"{file.filename}: {got.reason}")
+                raise LookupFailed(project, got.reason)
+            self._keep(file, got)
+        return self._metadata[file.url]
 
     def prefetch_metadata(self, files: Iterable[IndexFile], *, deadline: float | None = None) -> None:
-        """Fetch PEP 658 metadata files concurrently so that later :meth:`metadata` calls are local."""
-        from envlint.index.client import metadata_url
+        """Read the metadata of several files concurrently so that later :meth:`metadata` calls are
+        local (a failure is kept for :meth:`metadata` to report, when it is asked for that file)."""
+        from envlint.index.client import Failure
 
-        wanted = [f for f in files if f.has_metadata and f.url not in self._metadata]
+        wanted = {f.url: f for f in files if f.url not in self._metadata and f.url not in self._failed and (f.kind == "wheel" or f.has_metadata)}
         if not wanted:
             return
-        got = self.client.get_many([(metadata_url(f), f"metadata of {f.filename}", f.metadata_digests)
-                                    for f in wanted], deadline=deadline)
-        for f in wanted:
-            data = got.get(metadata_url(f))
-            if isinstance(data, bytes):
-                result = parse_metadata(data.decode("utf-8", errors="replace"))
-                if result is not None and (f.kind == "wheel" or result.requires_final):
-                    self._metadata[f.url] = result
+        for url, got in self._reader().many(wanted.values(), deadline=deadline).items():
+            if isinstance(got, Failure):
+                self._failed[url] = got
+            else:
+                self._keep(wanted[url], got)
+
+    def _keep(self, file: IndexFile, meta: DistMetadata | None) -> None:
+        if meta is not None and file.kind == "sdist" and not meta.requires_final:
+            meta = None
+        self._metadata[file.url] = meta
+
+    def _reader(self):  # type: ignore[no-untyped-def]
+        from envlint.index.files import MetadataReader
+
+        with self._lock:
+            if self._metadata_reader is None:
+                self._metadata_reader = MetadataReader(self.client)
+            return self._metadata_reader
 
     def build_requires_many(self, sdists: Iterable[tuple[str, IndexFile]], *,
                             deadline: float | None = None) -> dict[str, tuple[Requirement, ...] | None]:
