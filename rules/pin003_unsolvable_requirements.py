@@ -22,6 +22,12 @@ different versions on purpose are common, and are not reported). An extra's or g
 reports a conflict only when one of the lines it names belongs to that extra or group: a conflict
 among the main dependencies is reported once, not once per extra.
 
+The target Python is the environment's (or `--target-python`); without either, the project's own:
+the `python` item of `environment.yml`, `.python-version`, Poetry's `python` constraint, then the
+lowest version `requires-python` allows. An environment file's install is judged for its own
+`python`, and a dependency group for uv's per-group `requires-python`
+(`[tool.uv.dependency-groups] test = {requires-python = ">=3.12"}`).
+
 Projects the index does not know and URL or path declarations are taken as given. The work is
 bounded (one budget for all installs, index pages fetched once per run): after `resolver-timeout`
 seconds or `resolver-max-rounds` rounds the check is listed under `skipped` ("could not decide in
@@ -55,6 +61,7 @@ from envlint.diagnostics import Finding, Severity
 from envlint.facts import FactUnavailable
 from envlint.facts.project.install_sets import OPTION_SOURCES, InstallSet
 from envlint.facts.project.model import DeclaredRequirement
+from envlint.facts.project.python_pin import lowest_allowed
 from envlint.facts.target import Target
 from envlint.facts.index.installed import describe_target
 from envlint.facts.index.resolver import Conflict, explain, resolve
@@ -72,7 +79,10 @@ def check(install_sets: list[InstallSet], target: Target, index: Index, config: 
     undecided: dict[str, list[str]] = {}
     reported: set[tuple[str, int | None, str]] = set()
     for install in install_sets:
-        outcome = resolve(install.declared, target, index, timeout=config.resolver_timeout,
+        install_target = target_for(install, target)
+        if install_target is None:
+            continue
+        outcome = resolve(install.declared, install_target, index, timeout=config.resolver_timeout,
                           max_rounds=config.resolver_max_rounds, deadline=deadline)
         if outcome.status == "undecided":
             undecided.setdefault(outcome.reason or "could not decide", []).append(install.label)
@@ -80,7 +90,7 @@ def check(install_sets: list[InstallSet], target: Target, index: Index, config: 
             declarations = _declarations(outcome.conflict)
             if install.option is not None and not any(d.source in OPTION_SOURCES for d in declarations):
                 continue  # among the main dependencies only: their own install reports it, once
-            finding = _finding(outcome.conflict, declarations, target, index, config)
+            finding = _finding(outcome.conflict, declarations, install_target, index, config)
             if finding is None:
                 continue
             key = (finding.path or "", finding.line, finding.message)
@@ -92,6 +102,21 @@ def check(install_sets: list[InstallSet], target: Target, index: Index, config: 
             raise FactUnavailable(next(iter(undecided)), what="resolver")
         raise FactUnavailable("; ".join(f"{', '.join(labels)}: {reason}" for reason, labels in undecided.items()),
                               what="resolver")
+
+
+def target_for(install: InstallSet, target: Target) -> Target | None:
+    """The target one install is judged for: its own Python when it names one (an environment
+    file's ``python``, uv's per-group ``requires-python``) and no one fixed the Python; None when
+    uv would not install the group on a fixed target Python at all."""
+    if install.python is None:
+        return target
+    spec, where = install.python
+    if target.python_fixed:
+        if install.option is not None and target.accepts_python(spec) is False:
+            return None  # uv leaves the group out on this Python
+        return target
+    version = lowest_allowed(spec)
+    return target.with_python(version, where) if version is not None else target
 
 
 def _declarations(conflict: Conflict) -> list[DeclaredRequirement]:
@@ -122,6 +147,8 @@ def _finding(conflict: Conflict, declarations: list[DeclaredRequirement], target
     declarations.sort(key=lambda d: (str(d.where.path), d.where.line or 0, d.where.column or 0))
     named = " and ".join(f"{d.raw.strip()} ({where(d)})" for d in declarations)
     on = describe_target(target)
+    if not target.python_fixed and target.python_source != "host":
+        on += f" (the Python of {target.python_source})"
     if len(declarations) == 1 and not reasons:
         decl = declarations[0]
         message = (f"{named} cannot be installed on {on}: no version of {conflict.name} on {index.label} satisfies "

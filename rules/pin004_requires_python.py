@@ -33,7 +33,10 @@ from envlint.facts.target import Target
 from envlint.registry import rule
 
 _SOURCE = {"environment": "the environment's Python", "configured": "the configured target Python",
-           "host": "envlint's own Python, as the environment's is unknown"}
+           "host": "envlint's own Python, as the environment's is unknown",
+           "environment.yml": "the project's environment.yml python", ".python-version": "the project's .python-version",
+           "poetry": "the project's Poetry python constraint",
+           "requires-python": "the lowest Python the project's requires-python allows"}
 
 
 @rule(code="PIN004", name="requires-python-mismatch", severity=Severity.WARNING,

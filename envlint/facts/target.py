@@ -37,10 +37,24 @@ class Target:
     worker_glibc: tuple[int, int] = (2, 31)
     """The workers' glibc: wheels tagged manylinux_2_N with N up to this install there."""
     python_source: str = "default"
-    """How the Python version was chosen: 'configured', 'environment' or 'host'."""
+    """How the Python version was chosen: 'configured', 'environment', one of the project's files
+    ('environment.yml', '.python-version', 'poetry', 'requires-python'; see
+    envlint.facts.project.python_pin) or 'host'."""
     extra_markers: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     # -- derived -----------------------------------------------------------------------------
+    @property
+    def python_fixed(self) -> bool:
+        """Was the Python version fixed by the user or the environment (not guessed from the project)?"""
+        return self.python_source in ("configured", "environment")
+
+    def with_python(self, version: tuple[int, int, int], source: str) -> Target:
+        """The same target for another Python version."""
+        import dataclasses
+
+        return dataclasses.replace(self, python_version=version, python_source=source,
+                                   extra_markers=dict(self.extra_markers))
+
     @property
     def os(self) -> str:
         p = self.platform
@@ -184,6 +198,12 @@ def parse_version(text: str) -> tuple[int, int, int]:
     return parts[0], parts[1], parts[2]
 
 
+def _project_python(root):  # type: ignore[no-untyped-def]
+    from envlint.facts.project.python_pin import project_python
+
+    return project_python(root) if root is not None else None
+
+
 def build(ctx: Context) -> Target:
     config = ctx.config
     platform = config.platform.strip().lower().replace("-", "_").replace(".", "_")
@@ -197,6 +217,8 @@ def build(ctx: Context) -> Target:
         location = ctx.peek("env_location")
         if location is not None and location.python_version:
             version, source = location.python_version, "environment"
+        elif (pin := _project_python(config.root)) is not None:
+            version, source = pin.version, pin.source
         else:
             version, source = (sys.version_info[0], sys.version_info[1], sys.version_info[2]), "host"
     glibc = tuple(int(p) for p in config.manylinux_glibc.split("."))

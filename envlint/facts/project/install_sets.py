@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from envlint.diagnostics import Problems
 from envlint.facts.formats import environment_yml
 from envlint.facts.formats import requirements as requirements_file
+from envlint.facts.project import python_pin
 from envlint.facts.project.declared import ENVIRONMENT_FILES, requirements_files
 from envlint.facts.project.model import DeclaredRequirement, Project
 
@@ -59,6 +60,9 @@ class InstallSet:
     """The extra or dependency group this install adds to the main dependencies (``pip install .[dev]``,
     ``uv sync --group test``); None for the other installs. A conflict of such an install counts only
     when one of its lines belongs to the option: the main dependencies are checked on their own."""
+    python: tuple[str, str] | None = None
+    """The Python this install asks for, as (a PEP 440 specifier, where it is written), when it says:
+    an environment file's ``python`` item, uv's per-group ``requires-python`` (with the project's)."""
 
 
 def build(ctx: Context) -> list[InstallSet]:
@@ -88,9 +92,15 @@ def install_sets(project: Project, root: Path, group_includes: dict[str, list[st
     for extra, first in options.names("optional"):
         sets.append(InstallSet(f"{_label(first.where.path, root)} {_EXTRAS_TABLE.get(first.where.path.name, 'extra')} "
                                f"{extra}", tuple(dict.fromkeys([*package, *options.extras([extra])])), option=extra))
+    group_python = python_pin.uv_group_requires_python(root)
     for group, first in options.names("dependency-group"):
+        spec = group_python.get(group)
+        if spec is not None:
+            own = python_pin.project_requires_python(root)
+            spec = f"{own},{spec}" if own else spec
         sets.append(InstallSet(f"{_label(first.where.path, root)} [dependency-groups] {group}",
-                               tuple(dict.fromkeys([*package, *options.group(group)])), option=group))
+                               tuple(dict.fromkeys([*package, *options.group(group)])), option=group,
+                               python=(spec, "uv dependency group requires-python") if spec else None))
     for name in ENVIRONMENT_FILES:
         path = root / name
         if path.is_file():
@@ -99,7 +109,8 @@ def install_sets(project: Project, root: Path, group_includes: dict[str, list[st
                 declared = [_as_known(d, known) for d in parsed_yml.requirements]
                 if any(_installs_project(d, root) for d in declared):
                     declared += package
-                sets.append(InstallSet(name, tuple(declared)))
+                spec = python_pin.environment_yml_spec(path)
+                sets.append(InstallSet(name, tuple(declared), python=(spec, name) if spec else None))
     return _without_subsets(sets)
 
 
@@ -204,6 +215,8 @@ def _without_subsets(sets: list[InstallSet]) -> list[InstallSet]:
     def covers(j: int, i: int) -> bool:
         if j == i or not keys[i] <= keys[j] or (keys[i] == keys[j] and j > i):
             return False
+        if sets[i].python is not None and sets[i].python != sets[j].python:
+            return False  # an install for another Python is its own
         return sets[j].option is None or sets[i].option is not None
 
     kept = []
