@@ -24,7 +24,7 @@ import socket
 import tarfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -51,6 +51,16 @@ class ServedFile:
 
 
 @dataclass
+class RawPage:
+    """A project page body sent as given, in chunks (so a 2 GB page needs no 2 GB in the server)."""
+
+    chunks: Callable[[], Iterable[bytes]]
+    length: int
+    content_type: str = JSON_TYPE
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class IndexServer:
     json: bool = True
     fault: str | None = None
@@ -66,6 +76,8 @@ class IndexServer:
     advertise_metadata: bool = True
     """False: pages advertise no PEP 658 metadata, though ``<file>.metadata`` is still served."""
     projects: dict[str, list[ServedFile]] = field(default_factory=dict)
+    raw_pages: dict[str, RawPage] = field(default_factory=dict)
+    """Project pages served as they are (hostile bodies: huge, gzip bombs, wrong types), by name."""
     file_bytes: dict[str, int] = field(default_factory=dict)
     """Body bytes sent per distribution file name (ranges included; ``.metadata`` files not)."""
     range_requests: list[str] = field(default_factory=list)
@@ -195,6 +207,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        raw = self.index.raw_pages.get(canonical)
+        if raw is not None:
+            return self._raw(raw)
         files = self.index.projects.get(canonical)
         if files is None:
             return self._send(404, b"no such project", "text/plain")
@@ -239,6 +254,20 @@ class _Handler(BaseHTTPRequestHandler):
                                           {"Cache-Control": "max-age=31536000, immutable"})
                     return self._distribution(f)
         self._send(404, b"no such file", "text/plain")
+
+    def _raw(self, page: RawPage) -> None:
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", page.content_type)
+            self.send_header("Content-Length", str(page.length))
+            self.send_header("Date", self.date_time_string())
+            for k, v in page.headers.items():
+                self.send_header(k, v)
+            self.end_headers()
+            for chunk in page.chunks():
+                self.wfile.write(chunk)
+        except OSError:
+            self.close_connection = True  # the client stopped reading (as it should)
 
     def _distribution(self, f: ServedFile) -> None:
         headers = {"Cache-Control": "max-age=31536000, immutable"}

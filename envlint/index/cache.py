@@ -15,10 +15,13 @@ memo, and the client answers such a page from the memo alone.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
 import threading
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import requests
@@ -84,6 +87,54 @@ class DefaultFreshness(BaseHeuristic):
         return None
 
 
+class VerifiedFileCache(SeparateBodyFileCache):
+    """CacheControl's file cache, with every body checked against a digest written beside it.
+
+    A body that was edited (even keeping its length) or cut short on disk fails the check: the
+    whole entry then reads as absent, so the page is fetched again (online) or the look-up is
+    skipped (offline) -- never parsed into findings, and never kept failing until it expires.
+    """
+
+    _SUFFIX = ".sum"
+
+    @staticmethod
+    def _digest(body: bytes) -> bytes:
+        return hashlib.blake2b(body, digest_size=32).digest()
+
+    def set_body(self, key: str, body: bytes) -> None:
+        super().set_body(key, body)
+        self._write(self._fn(key) + self._SUFFIX, self._digest(body))
+
+    def _verified(self, key: str) -> bytes | None:
+        name = self._fn(key)
+        try:
+            with open(name + self._SUFFIX, "rb") as fh:
+                expected = fh.read(64)
+            with open(name + ".body", "rb") as fh:
+                body = fh.read()
+        except OSError:
+            return None
+        return body if self._digest(body) == expected else None
+
+    def get(self, key: str) -> bytes | None:
+        data = super().get(key)
+        if data is not None and self._verified(key) is None:
+            self.delete(key)  # an entry whose body cannot be trusted is no entry
+            return None
+        return data
+
+    def get_body(self, key: str) -> IO[bytes] | None:
+        body = self._verified(key)
+        return io.BytesIO(body) if body is not None else None
+
+    def delete(self, key: str) -> None:
+        super().delete(key)
+        try:
+            os.remove(self._fn(key) + self._SUFFIX)
+        except OSError:
+            pass
+
+
 class _Session(requests.Session):
     """A session that reads proxy/CA/netrc settings from the environment once per host, not per request
     (requests scans every environment variable on each call, which dominates a warm run)."""
@@ -110,7 +161,7 @@ def make_session(cache_dir: Path, *, offline: bool, pool_size: int, stats: Stats
     session.headers["User-Agent"] = USER_AGENT
     # Bodies in files of their own: a fresh hit reads the small header record, and the body only
     # when it is read (a page whose parse is memoized is never read).
-    cache = SeparateBodyFileCache(str(cache_dir))
+    cache = VerifiedFileCache(str(cache_dir))
     cls = OfflineAdapter if offline else CountingAdapter
     adapter = cls(stats, cache=cache, heuristic=DefaultFreshness(), pool_connections=pool_size,
                   pool_maxsize=pool_size, max_retries=0)

@@ -60,7 +60,12 @@ PROGRESS_THRESHOLD = 10
 #: Seconds a batch waits past its deadline for look-ups to report their own failure.
 GRACE = 0.5
 #: Where parsed project pages are memoized, under the cache dir (bump when FileRecord or its grouping changes).
-PARSED_DIR = "pages-v6"
+PARSED_DIR = "pages-v7"
+#: The largest project page read (decoded bytes; a gzip bomb counts for what it inflates to).
+MAX_PAGE = 64 * 1024 * 1024
+#: The most files (JSON entries, HTML anchors) a project page may list; PyPI's largest pages list tens
+#: of thousands. Larger pages are refused before they are parsed (a look-up skipped, saying why).
+MAX_PAGE_FILES = 200_000
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,24 @@ _ERRNO = re.compile(r"\[Errno -?\d+\] [^'\")\]]+")
 def memo_path(cache_dir: Path, key: str) -> Path:
     """Where the parse of one page body (by its memo key) is kept."""
     return cache_dir / PARSED_DIR / key[:2] / key
+
+
+def read_memo(path: Path) -> tuple[dict, list[str] | None] | None:
+    """A page's parse memo, when its checksum matches (an edited or cut memo is no memo)."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    check, payload = blob[:20], blob[20:]
+    if hashlib.blake2b(payload, digest_size=20).digest() != check:
+        return None
+    try:
+        groups, versions = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not isinstance(groups, dict) or not (versions is None or isinstance(versions, list)):
+        return None
+    return groups, versions
 
 
 def _has_entries(cache_dir: Path) -> bool:
@@ -325,10 +348,10 @@ class IndexClient:
         record = read_record(memo_dir, self._project_url(name))
         if record is None or not (self.offline or (record.expires is not None and time.time() < record.expires)):
             return None
-        try:
-            groups, versions = marshal.loads(memo_path(self.cache_dir, record.memo).read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+        memo = read_memo(memo_path(self.cache_dir, record.memo))
+        if memo is None:
             return None
+        groups, versions = memo
         return ProjectInfo(name, True, groups, versions=versions, offline=self.offline, source=record.url,
                            base_url=record.url)
 
@@ -382,25 +405,25 @@ class IndexClient:
         # the cache holds; only a response without either is hashed.
         ident = r.headers.get("ETag") or (r.headers.get("Date", "") + "/" + r.headers.get("Content-Length", ""))
         if not getattr(r, "from_cache", False) or ident == "/":
-            body = read_body(r, deadline)  # read in full: that is when CacheControl stores it
+            body = read_body(r, deadline, max_size=MAX_PAGE, what=f"the page of {name}")  # read in full: that
+            # is when CacheControl stores it
             if ident == "/":
                 ident = hashlib.blake2b(body, digest_size=20).hexdigest()
         key = hashlib.blake2b("\0".join((r.url, ctype, ident)).encode(), digest_size=20).hexdigest()
         memo = memo_path(self.cache_dir, key)
-        try:
-            groups, versions = marshal.loads(memo.read_bytes())
+        kept = read_memo(memo)
+        if kept is not None:
             r.close()
-            return groups, versions, key
-        except (OSError, EOFError, ValueError, TypeError):
-            pass
-        read_body(r, deadline)
+            return kept[0], kept[1], key
+        read_body(r, deadline, max_size=MAX_PAGE, what=f"the page of {name}")
         records, versions = parse_page(name, r)
         groups = {k: (text, marshal.dumps(v)) for k, (text, v) in group_records(records).items()}
         if not self.offline:
             try:
                 memo.parent.mkdir(parents=True, exist_ok=True)
                 tmp = memo.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
-                tmp.write_bytes(marshal.dumps((groups, versions)))
+                payload = marshal.dumps((groups, versions))
+                tmp.write_bytes(hashlib.blake2b(payload, digest_size=20).digest() + payload)
                 os.replace(tmp, memo)
             except (OSError, ValueError):
                 pass  # a read-only or full cache dir only costs speed
@@ -501,17 +524,28 @@ def parse_page(name: str, r: requests.Response) -> tuple[list[FileRecord], list[
     from pypi_simple.util import check_repo_version
 
     ctype = ContentType.parse(r.headers.get("content-type", "text/html")).content_type
+    body = r.content
     if ctype == "application/vnd.pypi.simple.v1+json":
+        if body.count(b'"filename"') > MAX_PAGE_FILES:
+            raise _Malformed(f"the page lists more than {MAX_PAGE_FILES} files; not read")
         doc = r.json()
         meta = doc.get("meta") if isinstance(doc, dict) else None
         files = doc.get("files") if isinstance(doc, dict) else None
         if not isinstance(meta, dict) or not isinstance(meta.get("api-version"), str) or not isinstance(files, list):
             raise _Malformed("not a PEP 691 project page (no meta.api-version or files list)")
+        if len(files) > MAX_PAGE_FILES:
+            raise _Malformed(f"the page lists more than {MAX_PAGE_FILES} files; not read")
+        if not all(isinstance(f, dict) and isinstance(f.get("filename"), str) and isinstance(f.get("url"), str)
+                   for f in files):
+            # what pip and pypi-simple refuse too: a page that cannot be trusted to list the files
+            raise _Malformed("a file entry without a string filename and url")
         check_repo_version(meta["api-version"])
         versions = doc.get("versions")
         if versions is not None and not (isinstance(versions, list) and all(isinstance(v, str) for v in versions)):
             versions = None
         return files, versions
+    if body.count(b"<a") + body.count(b"<A") > MAX_PAGE_FILES:
+        raise _Malformed(f"the page lists more than {MAX_PAGE_FILES} files; not read")
     page = ProjectPage.from_response(r, name)
     return [record_of(p) for p in page.packages], page.versions
 
