@@ -29,9 +29,11 @@ lowest version `requires-python` allows. An environment file's install is judged
 (`[tool.uv.dependency-groups] test = {requires-python = ">=3.12"}`).
 
 Projects the index does not know and URL or path declarations are taken as given. The work is
-bounded (one budget for all installs, index pages fetched once per run): after `resolver-timeout`
-seconds or `resolver-max-rounds` rounds the check is listed under `skipped` ("could not decide in
-30 s") instead of hanging, and so is a failed look-up.
+bounded (one budget for all installs, index pages fetched once per run, metadata read
+concurrently and without downloading wheels, installed versions tried first): after
+`resolver-timeout` seconds or `resolver-max-rounds` rounds the check is listed under `skipped`
+("could not decide in 30 s (resolver-timeout); not decided: torch, ...") instead of hanging, and so
+is a failed look-up.
 
 ## Why it breaks package sync
 The workers' pip and conda refuse an environment whose requirements contradict each other, and
@@ -69,12 +71,15 @@ from envlint.paths import relative_path
 from envlint.registry import rule
 
 if TYPE_CHECKING:
+    from packaging.version import Version
+
     from envlint.facts.index.fact import Index
 
 
 @rule(code="PIN003", name="unsolvable-requirements", severity=Severity.ERROR,
       summary="The project's declared requirements cannot all be installed together on the target")
-def check(install_sets: list[InstallSet], target: Target, index: Index, config: Config) -> Iterator[Finding]:
+def check(install_sets: list[InstallSet], target: Target, index: Index, config: Config,
+          installed_versions: dict[str, Version]) -> Iterator[Finding]:
     deadline = time.monotonic() + config.resolver_timeout  # one budget for every install
     undecided: dict[str, list[str]] = {}
     reported: set[tuple[str, int | None, str]] = set()
@@ -83,7 +88,7 @@ def check(install_sets: list[InstallSet], target: Target, index: Index, config: 
         if install_target is None:
             continue
         outcome = resolve(install.declared, install_target, index, timeout=config.resolver_timeout,
-                          max_rounds=config.resolver_max_rounds, deadline=deadline)
+                          max_rounds=config.resolver_max_rounds, deadline=deadline, preferred=installed_versions)
         if outcome.status == "undecided":
             undecided.setdefault(outcome.reason or "could not decide", []).append(install.label)
         elif outcome.status == "conflict" and outcome.conflict is not None:

@@ -32,6 +32,7 @@ PROVIDERS: dict[str, str] = {
     "project_tree": "envlint.facts.code.tree:build",
     "data_reads": "envlint.facts.code.data_reads:build",
     "index": "envlint.facts.index.fact:build",
+    "installed_versions": "envlint.facts.index.installed:installed_versions",
     "system_requirements": "envlint.facts.environment.system_requirements:build",
 }
 

@@ -7,9 +7,16 @@ LOC001), and one with a local version label is SRC003's offline part.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from envlint.facts.environment.distribution import Distribution
 from envlint.facts.environment.reader import Environment
 from envlint.facts.target import Target
+
+if TYPE_CHECKING:
+    from packaging.version import Version
+
+    from envlint.facts import Context
 
 
 def from_index(dist: Distribution) -> bool:
@@ -37,3 +44,15 @@ def is_platform_specific(dist: Distribution) -> bool:
     if dist.root_is_purelib is False:
         return True
     return bool(dist.extension_modules)
+
+
+def installed_versions(ctx: Context) -> dict[str, Version]:
+    """The ``installed_versions`` fact: canonical name -> installed version, when an environment is
+    inspected (empty otherwise, never unavailable). The resolver tries these versions first: an
+    environment that works is the likeliest answer, and the quickest to confirm."""
+    if ctx.config.no_env:
+        return {}
+    environment = ctx.peek("environment")
+    if environment is None:
+        return {}
+    return {d.canonical_name: d.parsed_version for d in environment.distributions if d.parsed_version is not None}

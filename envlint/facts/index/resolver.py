@@ -15,7 +15,7 @@ given. The work is bounded by ``resolver-timeout`` seconds and ``resolver-max-ro
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from packaging.requirements import Requirement
@@ -112,7 +112,16 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
     deadline: float
     external: frozenset[str] = frozenset()
     constraints: Mapping[str, Sequence[SpecifierSet]] = field(default_factory=dict)
+    preferred: Mapping[str, Version] = field(default_factory=dict)
+    """Versions tried first when allowed (the installed ones): likeliest to resolve, quickest to confirm."""
+    progress: Callable[[str, int], None] | None = None
+    """Called with each project the resolver takes up, and how many it has taken up so far (a hook
+    for a progress display; the resolver never prints)."""
     unknown: set[str] = field(default_factory=set)
+    seen: dict[str, None] = field(default_factory=dict)
+    """Projects the resolver asked for, in order."""
+    expanded: set[str] = field(default_factory=set)
+    """Projects whose dependencies it has read (for one candidate at least)."""
     why: dict[str, Req] = field(default_factory=dict)
     """name -> the requirement that first brought it in (one with a declaration when there is one)."""
 
@@ -148,6 +157,9 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         for prereleases in (False, True):
             chosen = [(v, f) for v, f in usable if all(s.contains(v, prereleases=prereleases or s.prereleases)
                                                        for s in specs)]
+            preferred = self.preferred.get(page.name)
+            if preferred is not None:  # the installed version first, the rest newest first
+                chosen.sort(key=lambda vf: vf[0] != preferred)
             if chosen:
                 extras = reqs[0].extras if reqs else frozenset()
                 return [Candidate(page.name, v, extras, f) for v, f in chosen]
@@ -172,6 +184,7 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         self._check_time()
         reqs = list(requirements[identifier])
         name, extras = (reqs[0].name, reqs[0].extras) if reqs else (identifier.split("[")[0], frozenset())
+        self._take_up(name)
         for r in reqs:
             known = self.why.get(name)
             if known is None or (known.root is None and r.root is not None):
@@ -196,6 +209,7 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         if candidate.version is None or candidate.file is None:
             return deps
         meta = self.index.metadata(candidate.name, candidate.file, deadline=self.deadline)
+        self.expanded.add(candidate.name)
         if meta is None:
             self.unknown.add(str(candidate))
             return deps
@@ -208,8 +222,20 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
             if applies:
                 deps.append(Req(req, canonicalize_name(req.name), frozenset(canonicalize_name(e) for e in req.extras),
                                 None, candidate))
+        for dep in deps:
+            self._take_up(dep.name)
         self._prefetch(deps)
         return deps
+
+    def _take_up(self, name: str) -> None:
+        if name not in self.seen:
+            self.seen[name] = None
+            if self.progress is not None:
+                self.progress(name, len(self.seen))
+
+    def still_open(self) -> list[str]:
+        """Projects taken up whose dependencies were never read (what a time limit left undecided)."""
+        return [n for n in self.seen if n not in self.expanded and n not in self.external]
 
     def _prefetch(self, deps: list[Req]) -> None:
         """Fetch the pages of new dependencies, then the metadata of their likeliest versions, in two
@@ -255,7 +281,8 @@ def roots_of(declared: Iterable[DeclaredRequirement], target: Target) -> tuple[l
 
 
 def resolve(declared: Iterable[DeclaredRequirement], target: Target, index: Index, *, timeout: float,
-            max_rounds: int, deadline: float | None = None) -> Outcome:
+            max_rounds: int, deadline: float | None = None, preferred: Mapping[str, Version] | None = None,
+            progress: Callable[[str, int], None] | None = None) -> Outcome:
     """Resolve one install's declarations (see envlint.facts.project.install_sets), within ``timeout``
     seconds or by ``deadline`` when given (several installs share one ``resolver-timeout``)."""
     roots, external, constraints = roots_of(declared, target)
@@ -263,23 +290,33 @@ def resolve(declared: Iterable[DeclaredRequirement], target: Target, index: Inde
         return Outcome("ok")
     deadline = time.monotonic() + timeout if deadline is None else deadline
     if time.monotonic() >= deadline:
-        return Outcome("undecided", reason=f"could not decide in {timeout:g} s (resolver-timeout)")
-    provider = Provider(index, target, deadline, external, constraints)
+        return Outcome("undecided", reason=f"could not decide in {timeout:g} s (resolver-timeout; "
+                                            "the time went to the installs before this one)")
+    provider = Provider(index, target, deadline, external, constraints, preferred=preferred or {}, progress=progress)
     # Ask for every declared project at once before the resolver asks one at a time.
     index.project_pages({r.name for r in roots if r.name not in external}, deadline=deadline)
     try:
         provider._prefetch(roots)
         Resolver(provider, _Quiet()).resolve(roots, max_rounds=max_rounds)
     except _Deadline:
-        return Outcome("undecided", reason=f"could not decide in {timeout:g} s (resolver-timeout)")
+        return Outcome("undecided", reason=f"could not decide in {timeout:g} s (resolver-timeout)"
+                                           + _open_note(provider.still_open() or sorted({r.name for r in roots})))
     except ResolutionTooDeep:
         return Outcome("undecided", reason=f"could not decide in {max_rounds} rounds (resolver-max-rounds)")
     except LookupFailed as exc:
+        if time.monotonic() >= deadline:  # the look-up ran out of the resolver's time, not the index's
+            return Outcome("undecided", reason=f"could not decide in {timeout:g} s (resolver-timeout)"
+                                               + _open_note(provider.still_open() or [exc.name]))
         return Outcome("undecided", reason=f"could not decide: the index look-up for {exc.name} failed "
                                             "(the 'index' skipped lines say why)")
     except ResolutionImpossible as exc:
         return Outcome("conflict", _conflict(provider, exc.causes), unknown=tuple(sorted(provider.unknown)))
     return Outcome("ok", unknown=tuple(sorted(provider.unknown)))
+
+
+def _open_note(names: list[str], shown: int = 5) -> str:
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return f"; not decided: {', '.join(names[:shown])}{more}"
 
 
 def _conflict(provider: Provider, causes: Sequence[RequirementInformation]) -> Conflict:
