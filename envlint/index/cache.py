@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import threading
+import weakref
 from email.utils import formatdate
 from pathlib import Path
 from typing import IO, Any
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit
 import requests
 from cachecontrol import CacheControlAdapter
 from cachecontrol.cache import SeparateBodyBaseCache
+from cachecontrol.controller import CacheController
 from cachecontrol.caches import SeparateBodyFileCache
 from cachecontrol.heuristics import BaseHeuristic
 
@@ -135,6 +137,25 @@ class VerifiedFileCache(SeparateBodyFileCache):
             pass
 
 
+class ValidatedOnlyController(CacheController):
+    """Keep only project pages that can be revalidated (an ETag or Last-Modified); files as before.
+
+    A page without validators can only be downloaded again once stale, so its body is worth nothing
+    after its freshness (the heuristic's 600 s); within it, the page is answered from its parse memo
+    and record (envlint.index.freshness), which are made from the same headers. Not storing such
+    bodies is most of the cache: an index that sends no validators (as some mirrors do) otherwise
+    left every page twice on disk, as a body and as a parse."""
+
+    def cache_response(self, request: Any, response_or_ref: Any, body: bytes | None = None,
+                       status_codes: Any = None) -> None:
+        response = response_or_ref() if isinstance(response_or_ref, weakref.ReferenceType) else response_or_ref
+        page = "vnd.pypi.simple" in (request.headers.get("Accept") or "")
+        if page and response is not None and "etag" not in response.headers \
+                and "last-modified" not in response.headers:
+            return
+        super().cache_response(request, response_or_ref, body, status_codes)
+
+
 class _Session(requests.Session):
     """A session that reads proxy/CA/netrc settings from the environment once per host, not per request
     (requests scans every environment variable on each call, which dominates a warm run)."""
@@ -163,7 +184,8 @@ def make_session(cache_dir: Path, *, offline: bool, pool_size: int, stats: Stats
     # when it is read (a page whose parse is memoized is never read).
     cache = VerifiedFileCache(str(cache_dir))
     cls = OfflineAdapter if offline else CountingAdapter
-    adapter = cls(stats, cache=cache, heuristic=DefaultFreshness(), pool_connections=pool_size,
+    adapter = cls(stats, cache=cache, heuristic=DefaultFreshness(), controller_class=ValidatedOnlyController,
+                  pool_connections=pool_size,
                   pool_maxsize=pool_size, max_retries=0)
     session.mount("http://", adapter)
     session.mount("https://", adapter)

@@ -43,7 +43,7 @@ from envlint.index.freshness import (
     servable,
     write_record,
 )
-from envlint.index.models import FileRecord, IndexFile, ProjectInfo, group_records, record_of
+from envlint.index.models import FileRecord, IndexFile, ProjectInfo, group_records, pack_group, record_of
 
 if TYPE_CHECKING:
     import requests
@@ -60,7 +60,11 @@ PROGRESS_THRESHOLD = 10
 #: Seconds a batch waits past its deadline for look-ups to report their own failure.
 GRACE = 0.5
 #: Where parsed project pages are memoized, under the cache dir (bump when FileRecord or its grouping changes).
-PARSED_DIR = "pages-v7"
+PARSED_DIR = "pages-v8"
+#: The fields of a PEP 691 file kept in a page's parse memo (the rest, upload times, provenance, is
+#: never read).
+KEPT_FIELDS = frozenset({"filename", "url", "hashes", "requires-python", "yanked", "core-metadata",
+                         "dist-info-metadata", "size"})
 #: The largest project page read (decoded bytes; a gzip bomb counts for what it inflates to).
 MAX_PAGE = 64 * 1024 * 1024
 #: The most files (JSON entries, HTML anchors) a project page may list; PyPI's largest pages list tens
@@ -417,7 +421,9 @@ class IndexClient:
             return kept[0], kept[1], key
         read_body(r, deadline, max_size=MAX_PAGE, what=f"the page of {name}")
         records, versions = parse_page(name, r)
-        groups = {k: (text, marshal.dumps(v)) for k, (text, v) in group_records(records).items()}
+        records = [{k: v for k, v in rec.items() if k in KEPT_FIELDS} if isinstance(rec, dict) else rec
+                   for rec in records]
+        groups = {k: (text, pack_group(v)) for k, (text, v) in group_records(records).items()}
         if not self.offline:
             try:
                 memo.parent.mkdir(parents=True, exist_ok=True)

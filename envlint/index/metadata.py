@@ -11,7 +11,9 @@ import io
 import sys
 import tarfile
 import zipfile
+import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -29,12 +31,32 @@ LEGACY_BUILD_REQUIRES = ("setuptools>=40.8.0",)
 class DistMetadata:
     name: str
     version: str
-    requires: tuple[Requirement, ...]
+    requires_text: tuple[str, ...]
+    """``Requires-Dist`` as written; parsed on demand (:attr:`requires`, :meth:`requires_for`): a
+    distribution may list thousands of requirements for extras nobody asks for."""
     requires_python: str | None
     provides_extra: frozenset[str]
     dynamic: frozenset[str]
     """PEP 643 ``Dynamic`` fields (lower case): an sdist's value for them is not final."""
     metadata_version: str
+
+    @cached_property
+    def requires(self) -> tuple[Requirement, ...]:
+        """Every parsable requirement (installers skip the others too)."""
+        return tuple(r for r in map(parse_requirement, self.requires_text) if r is not None)
+
+    def requires_for(self, extras: frozenset[str] | set[str]) -> list[Requirement]:
+        """The requirements that can apply with ``extras``: a line whose marker is only
+        ``extra == "x"`` is parsed only when x is one of them."""
+        out = []
+        for text in self.requires_text:
+            m = _EXTRA_ONLY.match(text.partition(";")[2]) if ";" in text else None
+            if m is not None and canonicalize_name(m.group(1)) not in extras:
+                continue
+            req = parse_requirement(text)
+            if req is not None:
+                out.append(req)
+        return out
 
     @property
     def requires_final(self) -> bool:
@@ -46,6 +68,19 @@ class DistMetadata:
         except ValueError:
             return False
         return (major, minor) >= (2, 2)
+
+
+#: A marker that is only ``extra == "name"`` (the requirement applies only with that extra).
+_EXTRA_ONLY = re.compile(r"""^\s*extra\s*==\s*['"]([^'"]+)['"]\s*$""")
+
+
+@lru_cache(maxsize=65536)
+def parse_requirement(text: str) -> Requirement | None:
+    """A requirement, or None when it does not parse (memoized: distributions share many)."""
+    try:
+        return Requirement(text)
+    except InvalidRequirement:
+        return None
 
 
 #: The largest METADATA read (decoded): real ones, long descriptions included, are far smaller.
@@ -74,14 +109,8 @@ def parse_metadata(data: str | bytes) -> DistMetadata | None:
     name, version = single("name"), single("version")
     if not name or not version:
         return None
-    requires = []
-    for text_req in raw.get("requires_dist") or []:
-        try:
-            requires.append(Requirement(text_req))
-        except InvalidRequirement:
-            continue  # installers skip what they cannot parse too
     return DistMetadata(
-        name=name, version=version, requires=tuple(requires),
+        name=name, version=version, requires_text=tuple(raw.get("requires_dist") or ()),
         requires_python=single("requires_python") or None,
         provides_extra=frozenset(canonicalize_name(e) for e in raw.get("provides_extra") or []),
         dynamic=frozenset(d.strip().lower() for d in raw.get("dynamic") or []),
@@ -91,7 +120,7 @@ def parse_metadata(data: str | bytes) -> DistMetadata | None:
 
 def to_compact(meta: DistMetadata) -> tuple:
     """What the metadata memo keeps of a distribution's metadata (plain data, for marshal)."""
-    return (meta.name, meta.version, [str(r) for r in meta.requires], meta.requires_python,
+    return (meta.name, meta.version, list(meta.requires_text), meta.requires_python,
             sorted(meta.provides_extra), sorted(meta.dynamic), meta.metadata_version)
 
 
@@ -102,13 +131,9 @@ def from_compact(value: object) -> DistMetadata | None:
     name, version, requires, requires_python, extras, dynamic, metadata_version = value
     if not (isinstance(name, str) and isinstance(version, str) and isinstance(requires, list)
             and isinstance(extras, list) and isinstance(dynamic, list) and isinstance(metadata_version, str)
-            and isinstance(requires_python, (str, type(None)))):
+            and isinstance(requires_python, (str, type(None))) and all(isinstance(r, str) for r in requires)):
         return None
-    try:
-        reqs = tuple(Requirement(r) for r in requires)
-    except (InvalidRequirement, TypeError):
-        return None
-    return DistMetadata(name, version, reqs, requires_python, frozenset(map(str, extras)), frozenset(map(str, dynamic)),
+    return DistMetadata(name, version, tuple(requires), requires_python, frozenset(map(str, extras)), frozenset(map(str, dynamic)),
                         metadata_version)
 
 

@@ -8,6 +8,7 @@ the "what would the target get for name==version" verdict.
 from __future__ import annotations
 
 import marshal
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -78,17 +79,26 @@ class IndexFile:
         return self.kind == "wheel" and all(t.platform != "any" for t in self.tags)
 
     def accepts_python(self, target: WheelTarget) -> bool:
-        if not self.requires_python:
-            return True
-        try:
-            spec = SpecifierSet(self.requires_python)
-        except InvalidSpecifier:
-            return True  # installers ignore a broken Requires-Python too
-        return spec.contains(Version(target.python), prereleases=True)
+        return python_ok(self.requires_python, target.python)
+
+    def accepts_python_text(self, python: str) -> bool:
+        return python_ok(self.requires_python, python)
 
     def installs_on(self, target: WheelTarget) -> bool:
         """A wheel the target's installer picks (tags and Requires-Python)."""
         return self.kind == "wheel" and bool(self.tags & target.tags) and self.accepts_python(target)
+
+
+@lru_cache(maxsize=4096)
+def python_ok(requires_python: str | None, python: str) -> bool:
+    """Does a Requires-Python accept ``python`` (memoized: pages repeat a handful of values)?"""
+    if not requires_python:
+        return True
+    try:
+        spec = SpecifierSet(requires_python)
+    except InvalidSpecifier:
+        return True  # installers ignore a broken Requires-Python too
+    return spec.contains(Version(python), prereleases=True)
 
 
 @dataclass(frozen=True)
@@ -168,12 +178,26 @@ class ProjectInfo:
             return ()
         if v not in self._parsed:
             records = self._records.get(version_key(v), ("", ()))[1]
-            if isinstance(records, bytes):  # kept marshalled until asked for
-                records = marshal.loads(records)
+            if isinstance(records, bytes):  # kept packed until asked for
+                records = unpack_group(records)
             files = (_from_record(e, self._base_url) for e in records)
             # the filename's own version decides (``1.0`` and ``1.0.0`` are one version)
             self._parsed[v] = tuple(f for f in files if f is not None and f.version == v)
         return self._parsed[v]
+
+    def may_accept_python(self, version: Version, python: str) -> bool:
+        """Does any file of ``version`` accept ``python`` by its Requires-Python? Read from the raw
+        records, without parsing the files (a cheap test before :meth:`files_for`)."""
+        if version in self._parsed:
+            return any(f.accepts_python_text(python) for f in self._parsed[version])
+        records = self._records.get(version_key(version), ("", ()))[1]
+        if isinstance(records, bytes):
+            records = unpack_group(records)
+        for rec in records:
+            value = rec.get("requires-python") if isinstance(rec, dict) else None
+            if python_ok(value if isinstance(value, str) else None, python):
+                return True
+        return False
 
     def availability(self, version: Version | str, target: WheelTarget) -> Availability:
         if not self.exists:
@@ -197,6 +221,20 @@ class ProjectInfo:
             if any(f.installs_on(target) and not f.yanked for f in self.files_for(v)):
                 return v
         return None
+
+
+def pack_group(records: tuple[FileRecord, ...]) -> bytes:
+    """One version's file records as stored in a page's parse memo: marshalled, then compressed
+    (a third of the size; a run decompresses only the versions it asks about)."""
+    return zlib.compress(marshal.dumps(records), 1)
+
+
+def unpack_group(data: bytes) -> tuple[FileRecord, ...]:
+    try:
+        value = marshal.loads(zlib.decompress(data))
+    except (zlib.error, EOFError, ValueError, TypeError):
+        return ()
+    return value if isinstance(value, tuple) else ()
 
 
 def version_key(v: Version) -> str:

@@ -129,6 +129,10 @@ class Index:
             else:
                 self._keep(wanted[url], got)
 
+    def known_metadata(self, file: IndexFile) -> DistMetadata | None:
+        """The metadata already read for a file in this run (never asks the index)."""
+        return self._metadata.get(file.url)
+
     def _keep(self, file: IndexFile, meta: DistMetadata | None) -> None:
         if meta is not None and file.kind == "sdist" and not meta.requires_final:
             meta = None

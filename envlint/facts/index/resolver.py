@@ -28,11 +28,16 @@ from resolvelib.structs import RequirementInformation
 from envlint.facts.project.model import DeclaredRequirement
 from envlint.facts.target import Target
 from envlint.facts.index.fact import Index, LookupFailed
-from envlint.index.models import IndexFile, ProjectInfo, best_wheel
+from envlint.index.metadata import DistMetadata
+from envlint.index.models import IndexFile, ProjectInfo, best_wheel, python_ok
 
 #: Declaration sources the resolver takes (the install sets decide which extras and groups go together).
 RESOLVED_SOURCES = frozenset({"pyproject", "requirements", "setup.cfg", "setup.py", "poetry", "environment.yml",
                               "optional", "dependency-group"})
+
+
+#: How many levels of the dependency tree are read ahead before the resolver starts.
+READ_AHEAD_WAVES = 12
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,11 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
     """Projects whose dependencies it has read (for one candidate at least)."""
     why: dict[str, Req] = field(default_factory=dict)
     """name -> the requirement that first brought it in (one with a declaration when there is one)."""
+    _files: dict[str, dict[Version, tuple[IndexFile | None, IndexFile | None]]] = field(default_factory=dict)
+    _read_ahead: set[str] = field(default_factory=set)
+    _spec_memo: dict[tuple, list[Version]] = field(default_factory=dict)
+    stalled: dict[str, None] = field(default_factory=dict)
+    """Projects whose page look-up failed during the read-ahead (in order)."""
 
     # -- helpers -----------------------------------------------------------------------------
     def _check_time(self) -> None:
@@ -140,30 +150,59 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         return page if page.exists else None
 
     def _versions(self, page: ProjectInfo, reqs: list[Req], excluded: set[Version]) -> list[Candidate]:
+        return list(self._iter_versions(page, reqs, excluded))
+
+    def _iter_versions(self, page: ProjectInfo, reqs: list[Req], excluded: set[Version]) -> Iterator[Candidate]:
+        """The candidates for ``reqs``, best first: the installed version, then newest first; final
+        releases only, unless no final release is allowed (then prereleases). Lazy: the resolver
+        usually takes the first, and a file list is read only for a version it reaches."""
         exact = any(_is_exact(r.requirement) for r in reqs)
         specs = [r.requirement.specifier for r in reqs] + list(self.constraints.get(page.name, ()))
-        usable: list[tuple[Version, IndexFile]] = []
-        for v in page.all_versions:
-            if v in excluded:
-                continue
-            files = [f for f in page.files_for(v) if f.accepts_python(self.target)
-                     and (f.kind == "sdist" or f.installs_on(self.target))]
-            if not exact:
-                files = [f for f in files if not f.yanked]
-            if not files:
-                continue
-            wheels = [f for f in files if f.kind == "wheel"]
-            usable.append((v, best_wheel(wheels, self.target) if wheels else files[0]))
+        extras = reqs[0].extras if reqs else frozenset()
+        preferred = self.preferred.get(page.name)
+        order = page.all_versions if preferred is None else \
+            (preferred, *(v for v in page.all_versions if v != preferred))
         for prereleases in (False, True):
-            chosen = [(v, f) for v, f in usable if all(s.contains(v, prereleases=prereleases or s.prereleases)
-                                                       for s in specs)]
-            preferred = self.preferred.get(page.name)
-            if preferred is not None:  # the installed version first, the rest newest first
-                chosen.sort(key=lambda vf: vf[0] != preferred)
-            if chosen:
-                extras = reqs[0].extras if reqs else frozenset()
-                return [Candidate(page.name, v, extras, f) for v, f in chosen]
-        return []
+            found = False
+            for v in self._allowed(page, order, specs, prereleases):
+                if v in excluded:
+                    continue
+                self._check_time()
+                file = self._best_file(page, v, exact)
+                if file is not None:
+                    found = True
+                    yield Candidate(page.name, v, extras, file)
+            if found:
+                return
+
+    def _allowed(self, page: ProjectInfo, order: Sequence[Version], specs: list[SpecifierSet],
+                 prereleases: bool) -> list[Version]:
+        """The versions of ``order`` that every specifier allows (memoized: resolvelib asks again
+        with the same requirements as it pins and backtracks)."""
+        key = (page.name, order[0] if order else None, prereleases, tuple(sorted(map(str, specs))))
+        if key not in self._spec_memo:
+            # SpecifierSet.prereleases is computed on each access: once per specifier here
+            checks = [(s, prereleases or bool(s.prereleases)) for s in specs]
+            self._spec_memo[key] = [v for v in order if all(s.contains(v, prereleases=p) for s, p in checks)]
+        return self._spec_memo[key]
+
+    def _best_file(self, page: ProjectInfo, v: Version, exact: bool) -> IndexFile | None:
+        """The file the target's installer takes for ``v`` (a wheel before an sdist; yanked files only
+        for an exact pin), memoized per page and version."""
+        memo = self._files.setdefault(page.name, {})
+        if v not in memo and not page.may_accept_python(v, self.target.python):
+            memo[v] = (None, None)  # decided from the raw records, no file parsed
+        if v not in memo:
+            tags = self.target.tags
+            files = [f for f in page.files_for(v) if python_ok(f.requires_python, self.target.python)
+                     and (f.kind == "sdist" or not tags.isdisjoint(f.tags))]
+            best = {}
+            for key, group in (("any", files), ("unyanked", [f for f in files if not f.yanked])):
+                wheels = [f for f in group if f.kind == "wheel"]
+                best[key] = best_wheel(wheels, self.target) if wheels else (group[0] if group else None)
+            memo[v] = (best["unyanked"], best["any"])
+        unyanked, any_file = memo[v]
+        return any_file if exact else unyanked
 
     # -- resolvelib's provider API -----------------------------------------------------------
     def identify(self, requirement_or_candidate: Req | Candidate) -> str:
@@ -180,7 +219,7 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         return (not in_causes, not pinned, not direct, identifier)
 
     def find_matches(self, identifier: str, requirements: Mapping[str, Iterator[Req]],
-                     incompatibilities: Mapping[str, Iterator[Candidate]]) -> list[Candidate]:
+                     incompatibilities: Mapping[str, Iterator[Candidate]]) -> Callable[[], Iterator[Candidate]] | list[Candidate]:
         self._check_time()
         reqs = list(requirements[identifier])
         name, extras = (reqs[0].name, reqs[0].extras) if reqs else (identifier.split("[")[0], frozenset())
@@ -193,7 +232,7 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         if page is None:
             return [Candidate(name, None, extras)]
         excluded = {c.version for c in incompatibilities[identifier] if c.version is not None}
-        return self._versions(page, reqs, excluded)
+        return lambda: self._iter_versions(page, reqs, excluded)  # resolvelib takes a lazy factory
 
     def is_satisfied_by(self, requirement: Req, candidate: Candidate) -> bool:
         if candidate.version is None:
@@ -213,7 +252,17 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         if meta is None:
             self.unknown.add(str(candidate))
             return deps
-        for req in meta.requires:
+        deps += self._deps_of(candidate, meta)
+        for dep in deps:
+            self._take_up(dep.name)
+        self._prefetch(deps, waves=2)
+        return deps
+
+    def _deps_of(self, candidate: Candidate, meta: DistMetadata) -> list[Req]:
+        """The requirements of a candidate's metadata that apply on the target (for its extras only,
+        when the candidate is ``name[extra]``: the base node brings the rest)."""
+        deps = []
+        for req in meta.requires_for(candidate.extras):
             if candidate.extras:
                 applies = self.target.marker_applies(req.marker, candidate.extras) and \
                     not self.target.marker_applies(req.marker)
@@ -222,9 +271,6 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
             if applies:
                 deps.append(Req(req, canonicalize_name(req.name), frozenset(canonicalize_name(e) for e in req.extras),
                                 None, candidate))
-        for dep in deps:
-            self._take_up(dep.name)
-        self._prefetch(deps)
         return deps
 
     def _take_up(self, name: str) -> None:
@@ -234,23 +280,36 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
                 self.progress(name, len(self.seen))
 
     def still_open(self) -> list[str]:
-        """Projects taken up whose dependencies were never read (what a time limit left undecided)."""
-        return [n for n in self.seen if n not in self.expanded and n not in self.external]
+        """What a time limit left undecided: projects whose look-up did not finish, then the projects
+        taken up whose dependencies were never read."""
+        names = [*self.stalled, *(n for n in self.seen if n not in self.expanded and n not in self.external)]
+        return list(dict.fromkeys(names))
 
-    def _prefetch(self, deps: list[Req]) -> None:
-        """Fetch the pages of new dependencies, then the metadata of their likeliest versions, in two
-        concurrent batches (the resolver itself asks one at a time)."""
-        names = sorted({d.name for d in deps if d.name not in self.external})
-        if not names:
-            return
-        pages = self.index.project_pages(names, deadline=self.deadline)
-        files = []
-        for d in deps:
-            page = pages.get(d.name)
-            if page is not None and page.exists:
-                top = self._versions(page, [d], set())[:1]
-                files += [c.file for c in top if c.file is not None]
-        self.index.prefetch_metadata(files, deadline=self.deadline)
+    def _prefetch(self, reqs: list[Req], waves: int = 1) -> None:
+        """Read ahead ``waves`` levels of the tree from ``reqs`` (see envlint.facts.index.readahead)."""
+        from envlint.facts.index.readahead import read_ahead
+
+        read_ahead(self, reqs, waves)
+
+    def _top(self, page: ProjectInfo, req: Req) -> Candidate | None:
+        """The candidate the resolver will most likely take for ``req`` (what :meth:`_versions` lists
+        first), without listing the others."""
+        specs = [req.requirement.specifier, *self.constraints.get(page.name, ())]
+        exact = _is_exact(req.requirement)
+        preferred = self.preferred.get(page.name)
+        fallback = None
+        finals = [(s, bool(s.prereleases)) for s in specs]
+        for v in (page.all_versions if preferred is None else (preferred, *page.all_versions)):
+            if not all(s.contains(v, prereleases=True) for s in specs):
+                continue
+            file = self._best_file(page, v, exact)
+            if file is None:
+                continue
+            candidate = Candidate(page.name, v, req.extras, file)
+            if all(s.contains(v, prereleases=p) for s, p in finals):
+                return candidate
+            fallback = fallback or candidate
+        return fallback
 
 
 class _Quiet(BaseReporter):  # type: ignore[type-arg]
@@ -296,7 +355,7 @@ def resolve(declared: Iterable[DeclaredRequirement], target: Target, index: Inde
     # Ask for every declared project at once before the resolver asks one at a time.
     index.project_pages({r.name for r in roots if r.name not in external}, deadline=deadline)
     try:
-        provider._prefetch(roots)
+        provider._prefetch(roots, waves=READ_AHEAD_WAVES)
         Resolver(provider, _Quiet()).resolve(roots, max_rounds=max_rounds)
     except _Deadline:
         return Outcome("undecided", reason=f"could not decide in {timeout:g} s (resolver-timeout)"
