@@ -5,8 +5,8 @@ For each file, in order (the first that answers wins):
 1. the metadata memo: what an earlier run parsed for this file URL (a few hundred bytes, never the
    wheel; see :func:`memo_path`);
 2. the PEP 658/714 metadata file ``<url>.metadata``: when the page advertises it, and also when it
-   does not (some indexes serve it anyway); an index that answers such an unadvertised request
-   with an error is not asked again for the rest of the run;
+   does not (some indexes serve it anyway), while the index serves at least as many of these
+   unadvertised files as it refuses (an index that serves none is asked once, then never again);
 3. for a wheel, its ``METADATA`` member read with HTTP range requests
    (:mod:`envlint.index.lazy_wheel`): a few hundred kilobytes whatever the wheel's size;
 4. an index that ignores ``Range`` sends the whole file: it is read when it is at most
@@ -82,8 +82,9 @@ class MetadataReader:
 
     def __init__(self, client: IndexClient) -> None:
         self.client = client
-        self._sidecars = True
-        """Still worth asking for unadvertised ``.metadata`` files (until one is refused)."""
+        self._hits = 0
+        self._misses = 0
+        """Unadvertised ``.metadata`` files served and refused so far (see :meth:`_worth_asking`)."""
         self.transferred = 0
         """Bytes of wheel files read (ranges and small full downloads), for benchmarks and tests."""
         self._lock = threading.Lock()
@@ -124,7 +125,7 @@ class MetadataReader:
     def _sidecar(self, file: IndexFile, limit: float) -> DistMetadata | None | Failure:
         """From ``<url>.metadata``: advertised, or (for a wheel) tried while the index serves them."""
         advertised = file.has_metadata
-        if not advertised and not (file.kind == "wheel" and self._sidecars):
+        if not advertised and not (file.kind == "wheel" and self._worth_asking()):
             return None
         client = self.client
         client._client()
@@ -138,12 +139,21 @@ class MetadataReader:
             return data
 
         got = client._attempts(f"metadata of {file.filename}", limit, call)
+        if not advertised:
+            with self._lock:
+                if isinstance(got, bytes):
+                    self._hits += 1
+                else:
+                    self._misses += 1
         if isinstance(got, bytes):
             return parse_metadata(got)
-        if not advertised:
-            self._sidecars = False  # not served here: go straight to the wheel from now on
-            return None
-        return None if got.missing else got
+        return None if got.missing or not advertised else got
+
+    def _worth_asking(self) -> bool:
+        """Ask for unadvertised ``.metadata`` files while the index serves at least as many as it
+        refuses: an index that serves none is asked once or twice, then never again this run."""
+        with self._lock:
+            return self._misses == 0 or self._hits >= self._misses
 
     def _from_wheel(self, file: IndexFile, timeout: float, limit: float) -> DistMetadata | None:
         from envlint.index.lazy_wheel import BadWheel, RangesUnsupported, TooLarge, fetch_metadata, metadata_of_zip

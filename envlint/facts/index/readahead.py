@@ -69,7 +69,8 @@ def read_ahead(provider: Provider, reqs: list[Req], depth: int) -> None:
         submit(req, 1)
     if not pending[0]:
         return
-    threads = [threading.Thread(target=worker, name=f"envlint-readahead-{i}", daemon=True) for i in range(WORKERS)]
+    threads = [threading.Thread(target=worker, name=f"envlint-readahead-{i}", daemon=True)
+               for i in range(min(WORKERS, max(4, pending[0] * 2)))]
     for t in threads:
         t.start()
     finished = done.wait(max(0.0, provider.deadline - time.monotonic()))

@@ -14,6 +14,7 @@ given. The work is bounded by ``resolver-timeout`` seconds and ``resolver-max-ro
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ RESOLVED_SOURCES = frozenset({"pyproject", "requirements", "setup.cfg", "setup.p
 
 #: How many levels of the dependency tree are read ahead before the resolver starts.
 READ_AHEAD_WAVES = 12
+#: Candidates whose metadata is read at once when the resolver backtracks on a project.
+BACKTRACK_AHEAD = 6
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
     _files: dict[str, dict[Version, tuple[IndexFile | None, IndexFile | None]]] = field(default_factory=dict)
     _read_ahead: set[str] = field(default_factory=set)
     _spec_memo: dict[tuple, list[Version]] = field(default_factory=dict)
+    _tried: dict[str, int] = field(default_factory=dict)
     stalled: dict[str, None] = field(default_factory=dict)
     """Projects whose page look-up failed during the read-ahead (in order)."""
 
@@ -182,8 +186,10 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         key = (page.name, order[0] if order else None, prereleases, tuple(sorted(map(str, specs))))
         if key not in self._spec_memo:
             # SpecifierSet.prereleases is computed on each access: once per specifier here
-            checks = [(s, prereleases or bool(s.prereleases)) for s in specs]
-            self._spec_memo[key] = [v for v in order if all(s.contains(v, prereleases=p) for s, p in checks)]
+            allowed: list[Version] = list(order)
+            for spec in specs:  # filter() is ten times contains() per version; same verdicts
+                allowed = list(spec.filter(allowed, prereleases=prereleases or bool(spec.prereleases)))
+            self._spec_memo[key] = allowed
         return self._spec_memo[key]
 
     def _best_file(self, page: ProjectInfo, v: Version, exact: bool) -> IndexFile | None:
@@ -232,6 +238,9 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         if page is None:
             return [Candidate(name, None, extras)]
         excluded = {c.version for c in incompatibilities[identifier] if c.version is not None}
+        if excluded:  # backtracking: the next candidates' metadata at once, not one by one
+            ahead = itertools.islice(self._iter_versions(page, reqs, excluded), BACKTRACK_AHEAD)
+            self.index.prefetch_metadata([c.file for c in ahead if c.file is not None], deadline=self.deadline)
         return lambda: self._iter_versions(page, reqs, excluded)  # resolvelib takes a lazy factory
 
     def is_satisfied_by(self, requirement: Req, candidate: Candidate) -> bool:
@@ -247,6 +256,7 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
             deps.append(Req(base, candidate.name, frozenset(), None, candidate))
         if candidate.version is None or candidate.file is None:
             return deps
+        self._backtrack_ahead(candidate)
         meta = self.index.metadata(candidate.name, candidate.file, deadline=self.deadline)
         self.expanded.add(candidate.name)
         if meta is None:
@@ -255,8 +265,46 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         deps += self._deps_of(candidate, meta)
         for dep in deps:
             self._take_up(dep.name)
-        self._prefetch(deps, waves=2)
+        new = [d for d in deps if d.name not in self._read_ahead and d.name not in self.external]
+        if new:  # what the read-ahead has not seen (another version's requirements): two levels of it
+            self._prefetch(new, waves=2)
+        self._prefetch_tops(deps)
         return deps
+
+    def _backtrack_ahead(self, candidate: Candidate) -> None:
+        """When the resolver tries another version of a project it already tried (it is walking back
+        through the versions), read the metadata of the next older ones at once, more each time."""
+        tried = self._tried.get(candidate.name, 0)
+        self._tried[candidate.name] = tried + 1
+        if not tried or candidate.version is None:
+            return
+        page = self.index.project(candidate.name, deadline=self.deadline)
+        if page is None or not page.exists:
+            return
+        window = min(BACKTRACK_AHEAD * tried, 3 * BACKTRACK_AHEAD)
+        files = []
+        for v in itertools.islice((v for v in page.all_versions if v < candidate.version), window):
+            file = self._best_file(page, v, False)
+            if file is not None and self.index.known_metadata(file) is None:
+                files.append(file)
+        if files and candidate.file is not None:
+            self.index.prefetch_metadata([candidate.file, *files], deadline=self.deadline)
+
+    def _prefetch_tops(self, deps: list[Req]) -> None:
+        """The metadata of each dependency's likeliest candidate under *this* requirement (the
+        read-ahead took another requirement on the same project), in one concurrent batch."""
+        names = {d.name for d in deps if d.name not in self.external}
+        if not names:
+            return
+        pages = self.index.project_pages(names, deadline=self.deadline)
+        files = []
+        for d in deps:
+            page = pages.get(d.name)
+            top = self._top(page, d) if page is not None and page.exists else None
+            if top is not None and top.file is not None and self.index.known_metadata(top.file) is None:
+                files.append(top.file)
+        if files:
+            self.index.prefetch_metadata(files, deadline=self.deadline)
 
     def _deps_of(self, candidate: Candidate, meta: DistMetadata) -> list[Req]:
         """The requirements of a candidate's metadata that apply on the target (for its extras only,
@@ -299,9 +347,8 @@ class Provider(AbstractProvider):  # type: ignore[type-arg]
         preferred = self.preferred.get(page.name)
         fallback = None
         finals = [(s, bool(s.prereleases)) for s in specs]
-        for v in (page.all_versions if preferred is None else (preferred, *page.all_versions)):
-            if not all(s.contains(v, prereleases=True) for s in specs):
-                continue
+        order = page.all_versions if preferred is None else (preferred, *page.all_versions)
+        for v in self._allowed(page, order, specs, True):
             file = self._best_file(page, v, exact)
             if file is None:
                 continue
