@@ -48,19 +48,25 @@ def cache_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / (1024 * 1024)
 
 
-def run_once(project: Path, cache: Path, env: dict[str, str], target: str | None) -> tuple[float, dict]:
+def run_once(project: Path, cache: Path, env: dict[str, str], target: str | None) -> tuple[float, float, dict]:
+    """Wall seconds, CPU seconds (user + system) and the JSON report of one CLI run."""
     cmd = [sys.executable, "-m", "envlint", str(project), "--no-env", "--select", "PIN003", "--format", "json",
            "--cache-dir", str(cache)]
     if target:
         cmd += ["--target-python", target]
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    elapsed = time.perf_counter() - start
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=env)
+        _, _, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
     try:
-        report = json.loads(done.stdout)
+        report = json.loads(stdout)
     except json.JSONDecodeError:
-        report = {"diagnostics": [], "skipped": [{"what": "bench", "reason": done.stderr.strip()[-300:]}]}
-    return elapsed, report
+        report = {"diagnostics": [], "skipped": [{"what": "bench", "reason": stderr.strip()[-300:]}]}
+    return elapsed, usage.ru_utime + usage.ru_stime, report
 
 
 def declared_count(project: Path) -> int:
@@ -87,8 +93,9 @@ def run(only: list[str] | None = None) -> list[dict]:
             target = TARGET_PYTHON.get(source.name)
             row: dict = {"benchmark": "pin003", "tool": source.name, "declared": declared_count(project)}
             for case in ("cold", "warm"):
-                elapsed, report = run_once(project, cache, env, target)
+                elapsed, cpu, report = run_once(project, cache, env, target)
                 row[f"{case}_s"] = round(elapsed, 2)
+                row[f"{case}_cpu_s"] = round(cpu, 2)
                 if case == "cold":
                     row["python"] = f"{report.get('target', {}).get('python')} ({report.get('target', {}).get('python_source')})"
                     row["findings"] = len(report.get("diagnostics", []))
@@ -120,7 +127,8 @@ def main() -> None:
     parser.add_argument("--only", nargs="*")
     args = parser.parse_args()
     rows = run(args.only)
-    keys = ["tool", "declared", "python", "cold_s", "warm_s", "cache_mb", "findings", "skipped", "size_undecided"]
+    keys = ["tool", "declared", "python", "cold_s", "cold_cpu_s", "warm_s", "warm_cpu_s", "cache_mb", "findings",
+            "skipped", "size_undecided"]
     print(" | ".join(keys))
     for r in rows:
         print(" | ".join(str(r.get(k, "")) for k in keys))
@@ -129,6 +137,7 @@ def main() -> None:
             print(f"{r['tool']}: skipped: {r['skip_reasons']}")
     for line in verdicts(rows):
         print(line)
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
