@@ -16,10 +16,28 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from envlint.facts.index.resolver import Provider, Req
+
+class Req(Protocol):
+    """A requirement the read-ahead follows (the resolver's ``Req``)."""
+
+    @property
+    def name(self) -> str: ...
+
+
+class Provider(Protocol):
+    """What the read-ahead uses of the resolver's provider; typed here so the two modules form no cycle."""
+
+    index: Any
+    deadline: float
+    external: Any
+    stalled: dict[str, None]
+    _read_ahead: set[str]
+
+    def _top(self, page: Any, req: Any) -> Any: ...
+
+    def _deps_of(self, candidate: Any, meta: Any) -> list[Any]: ...
 
 #: Look-ups in flight at once (each page or metadata read also uses the client's own thread).
 WORKERS = 16
