@@ -4,7 +4,8 @@ Walks from ``config.root`` like git would see it: ``.gitignore`` files (nested o
 their directory, ancestors' up to the repository root too, and ``.git/info/exclude``), then the
 ``exclude`` patterns of the configuration. Virtual environments (a directory holding ``pyvenv.cfg``
 or ``conda-meta``), VCS metadata, build output and tool caches are skipped without being listed.
-Symlinked directories are followed once (a loop is cut), depth is capped, and a directory that
+Symbolic links are followed only within the project (one pointing outside is an EL001 problem and
+is not followed: docs/security.md); a loop is cut, depth is capped, and a directory that
 cannot be listed is an EL001 problem; the walk goes on. A run with the cache on reuses the last walk
 while no directory has changed (:mod:`envlint.facts.code.walk_cache`).
 """
@@ -227,14 +228,29 @@ class _Walk:
                     continue
                 self.walk(entry.path, child, stack, depth + 1)
             elif is_file and not self.ignored(child, False, stack):
+                if entry.is_symlink() and self.outside(entry.path):
+                    continue
                 self.files.append(child)
             elif not is_file and entry.name.endswith(CODE_SUFFIXES) and entry.is_symlink() and \
                     not self.ignored(child, False, stack):
                 # code that cannot be read: a dangling link or a loop (a FIFO is no code: git cannot hold one)
                 self.problem(Path(entry.path), not_a_file(Path(entry.path)) or "a broken symbolic link")
 
+    def outside(self, link: str) -> bool:
+        """A symbolic link out of the project is never followed: what lies outside is not the
+        project's, and a repository must not make envlint read the machine's files (an EL001 names it)."""
+        target = os.path.realpath(link)
+        root = self.walked[0]
+        if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
+            return False
+        self.problem(Path(link), "a symbolic link to a path outside the project; not followed")
+        return True
+
     def follow(self, link: str) -> bool:
-        """Follow a symlinked directory only into a tree not walked yet (no loops, no duplicates)."""
+        """Follow a symlinked directory only into a tree not walked yet (no loops, no duplicates), and
+        never out of the project."""
+        if self.outside(link):
+            return False
         target = os.path.realpath(link)
         for walked in self.walked:
             if target == walked or target.startswith(walked.rstrip(os.sep) + os.sep) or walked.startswith(

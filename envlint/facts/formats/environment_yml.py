@@ -12,11 +12,12 @@ import re
 from pathlib import Path
 
 from envlint.diagnostics import Problems
-from envlint.facts.formats.requirements import RequirementsFiles, parse_text
+from envlint.facts.formats.requirements import RequirementsFiles, parse_text, strip_comment
 from envlint.facts.formats.text import read_text
 
-_ITEM = re.compile(r"^(?P<indent>\s*)-\s+(?P<value>.*?)\s*$")
-_KEY = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<rest>.*?)\s*$")
+# Greedy tails, stripped in code: a lazy ``.*?\s*$`` backtracks quadratically over a long run of spaces.
+_ITEM = re.compile(r"^(?P<indent>\s*)-\s+(?P<value>.*)")
+_KEY = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z_][\w-]*)\s*:")
 
 
 def pip_items(text: str) -> list[tuple[int, int, str]]:
@@ -55,7 +56,7 @@ def pip_items(text: str) -> list[tuple[int, int, str]]:
 
 
 def _strip_comment(value: str) -> str:
-    return re.sub(r"\s+#.*$", "", value).strip()
+    return strip_comment(value, at_start=False).strip()
 
 
 def _unquote(value: str) -> tuple[str, int]:

@@ -12,6 +12,7 @@ including file. This module does exactly that and keeps positions. ``${VAR}`` is
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -23,7 +24,6 @@ from envlint.diagnostics import Problems
 from envlint.facts.project.model import DeclaredRequirement, Position
 from envlint.facts.formats.text import not_a_file, read_text
 
-_COMMENT = re.compile(r"(^|\s+)#.*$")
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 URL_SCHEMES = {"http", "https", "file", "ftp", "git+http", "git+https", "git+ssh", "git+git", "git+file", "git",
                "hg+http", "hg+https", "hg+ssh", "hg+file", "svn+http", "svn+https", "svn+ssh", "svn+svn",
@@ -104,6 +104,16 @@ def archive_name(location: str) -> str | None:
     return None
 
 
+def strip_comment(line: str, *, at_start: bool = True) -> str:
+    """``line`` without its comment: from the first ``#`` at the start (``at_start``) or after
+    whitespace. pip's ``(^|\s+)#.*$``, found in one pass: that regex backtracks quadratically over a
+    long run of spaces."""
+    at = line.find("#")
+    while at >= 0 and not (line[at - 1].isspace() if at else at_start):
+        at = line.find("#", at + 1)
+    return line if at < 0 else line[:at]
+
+
 def logical_lines(text: str) -> list[tuple[int, str, str]]:
     """(first physical line, logical line without comment, first physical line's text)."""
     out: list[tuple[int, str, str]] = []
@@ -112,7 +122,7 @@ def logical_lines(text: str) -> list[tuple[int, str, str]]:
     first_text = ""
     physical = text.splitlines()
     for number, line in enumerate(physical, 1):
-        is_comment = bool(_COMMENT.match(line)) and line.lstrip().startswith("#")
+        is_comment = line.lstrip().startswith("#")
         if line.endswith("\\") and not is_comment:
             if not pending:
                 first, first_text = number, line
@@ -122,11 +132,11 @@ def logical_lines(text: str) -> list[tuple[int, str, str]]:
             pending.append(line if not is_comment else "")
             joined = "".join(pending)
             pending = []
-            out.append((first, _COMMENT.sub("", joined).strip(), first_text))
+            out.append((first, strip_comment(joined).strip(), first_text))
         else:
-            out.append((number, _COMMENT.sub("", line).strip(), line))
+            out.append((number, strip_comment(line).strip(), line))
     if pending:
-        out.append((first, _COMMENT.sub("", "".join(pending)).strip(), first_text))
+        out.append((first, strip_comment("".join(pending)).strip(), first_text))
     return [(n, body, raw) for n, body, raw in out if body]
 
 
@@ -197,6 +207,10 @@ class _Reader:
             return
         self.seen.add(key)
         if text is None:
+            outside = self._outside(path)
+            if outside:  # a top-level file that is a symbolic link out of the project
+                self.problems.add(path, f"{outside}; not read")
+                return
             text = read_text(path, self.problems)
         if text is None:
             return
@@ -226,7 +240,16 @@ class _Reader:
             self.problems.add(path, f"nested requirements file {value!r} is a URL; not fetched", line=where.line,
                               column=where.column)
             return
+        if "\x00" in value:
+            self.problems.add(path, f"requirements file {value!r} has a NUL byte in its name; not read",
+                              line=where.line, column=where.column)
+            return
         nested = (path.parent / value) if not Path(value).is_absolute() else Path(value)
+        outside = self._outside(nested)
+        if outside:
+            self.problems.add(path, f"requirements file {value!r} {outside}; not read", line=where.line,
+                              column=where.column)
+            return
         if depth >= MAX_NESTING:
             self.problems.add(path, f"requirements files nested deeper than {MAX_NESTING}; {value!r} not read",
                               line=where.line)
@@ -238,11 +261,25 @@ class _Reader:
             return
         self.read(nested, constraint=constraint, depth=depth + 1)
 
+    def _outside(self, path: Path) -> str | None:
+        """Why an included file is not read: it lies outside the project (by its real path)."""
+        try:
+            real, root = os.path.realpath(path), os.path.realpath(self.root)
+        except (OSError, ValueError):
+            return "cannot be resolved"
+        if os.path.commonpath([real, root]) != root:
+            return "is outside the project" + (f" (a symbolic link to {real})" if real != os.path.abspath(path)
+                                               else "")
+        return None
+
     def _requirement(self, path: Path, number: int, column: int, raw: str, text: str, *, editable: bool,
                      constraint: bool) -> None:
         text = text.strip()
         column = _column(raw, text.split(" ", 1)[0], column)
         where = Position(path, number, column)
+        if "\x00" in text:  # no file, URL or name has one: pip rejects the line
+            self.problems.add(path, f"requirement {text!r} has a NUL byte; not read", line=number, column=column)
+            return
         source = "constraints" if constraint else "requirements"
         before_at, at, _ = text.partition("@")
         named_url = bool(at) and not editable and not is_url(text) and not _path_chars(before_at)

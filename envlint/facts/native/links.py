@@ -15,6 +15,7 @@ anything else, and a truncated or malformed file, is EL001.
 from __future__ import annotations
 
 import fnmatch
+import itertools
 import json
 import os
 import struct
@@ -225,6 +226,15 @@ def read_native_file(path: Path, distribution: str, record_path: str, problems: 
     return None
 
 
+#: A real library's dynamic section has a few dozen entries (16 bytes each on 64-bit): this is 64 K of them.
+MAX_DYNAMIC_BYTES = 1024 * 1024
+_STRING_TAGS = ("DT_NEEDED", "DT_RPATH", "DT_RUNPATH", "DT_SONAME")
+
+
+class _Malformed(Exception):
+    """An ELF file that parses but cannot be what a linker wrote (the reason says why)."""
+
+
 def _read_elf(fh, path: Path, distribution: str, record_path: str, problems: Problems) -> NativeFile | None:
     from elftools.elf.elffile import ELFFile
 
@@ -240,14 +250,27 @@ def _read_elf(fh, path: Path, distribution: str, record_path: str, problems: Pro
         for segment in elf.iter_segments():
             if segment.header.p_type != "PT_DYNAMIC":
                 continue
-            for tag in segment.iter_tags():
+            if segment.header.p_filesz > MAX_DYNAMIC_BYTES:
+                raise _Malformed(f"a dynamic section of {segment.header.p_filesz} bytes, more than "
+                                 f"{MAX_DYNAMIC_BYTES // 1024} KB; not read")
+            tags = list(itertools.islice(segment.iter_tags(), MAX_DYNAMIC_BYTES // 8))
+            strsz = next((t.entry.d_val for t in tags if t.entry.d_tag == "DT_STRSZ"), None)
+            for tag in tags:
+                if tag.entry.d_tag in _STRING_TAGS and strsz is not None and tag.entry.d_val >= strsz:
+                    raise _Malformed(f"{tag.entry.d_tag} at offset {tag.entry.d_val}, past the end of the "
+                                     f"string table ({strsz} bytes)")
                 if tag.entry.d_tag == "DT_NEEDED":
+                    if not tag.needed:
+                        raise _Malformed("a DT_NEEDED entry with an empty library name")
                     needed.append(tag.needed)
                 elif tag.entry.d_tag == "DT_RPATH":
                     rpath.extend(p for p in tag.rpath.split(":") if p)
                 elif tag.entry.d_tag == "DT_RUNPATH":
                     runpath.extend(p for p in tag.runpath.split(":") if p)
             break
+    except _Malformed as exc:
+        problems.add(path, f"malformed ELF file ({exc})", package=distribution)
+        return None
     except Exception as exc:  # pyelftools raises ELFError, struct/Value/Key/Index errors on damaged files
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         problems.add(path, f"truncated or malformed ELF file ({reason})", package=distribution)
@@ -288,12 +311,25 @@ def to_read(dist: Distribution) -> bool:
     return dist.built_locally or any(t.startswith("macosx_") for t in dist.platform_tags)
 
 
-def _files_of(dist: Distribution) -> Iterable[tuple[str, Path]]:
+def _files_of(dist: Distribution, prefix: Path, problems: Problems) -> Iterable[tuple[str, Path]]:
+    """The extension modules RECORD lists, each where it lies; one outside the environment (``../..``
+    out of it, an absolute path, a symbolic link) is an EL001 and is never opened."""
     base = dist.site_dir or (dist.metadata_path.parent if dist.metadata_path else None)
     if base is None:
         return
+    roots = {os.path.realpath(prefix), os.path.realpath(base)}
     for rel in dist.extension_modules:
-        yield rel, Path(os.path.normpath(base / rel))
+        path = Path(os.path.normpath(base / rel))
+        try:
+            real = os.path.realpath(path)
+        except (OSError, ValueError):  # ValueError: a NUL byte
+            real = ""
+        if not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
+            where = dist.metadata_path / "RECORD" if dist.metadata_path else path
+            problems.add(where, f"RECORD entry {rel!r} lies outside the environment; not read",
+                         package=dist.canonical_name)
+            continue
+        yield rel, path
 
 
 def _shipped_by(environment: Environment, wanted: set[str]) -> dict[str, tuple[str, ...]]:
@@ -335,7 +371,7 @@ def read_links(environment: Environment, target: Target, problems: Problems) -> 
     for dist in environment.distributions:
         if not to_read(dist):
             continue
-        for rel, path in _files_of(dist):
+        for rel, path in _files_of(dist, environment.location.path, problems):
             native = read_native_file(path, dist.canonical_name, rel, problems)
             if native is not None:
                 files.append(native)
