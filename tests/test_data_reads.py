@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support import clean_environ, run_json
+from support import TEST_CACHE_HOME, clean_environ, run_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"
 MARKER = re.compile(r"#\s*(DAT00[12])\s*$")
@@ -38,6 +38,21 @@ def remote(project: Path) -> str:
 def lint(project: Path, *extra: str, **env: str) -> tuple[int, dict]:
     return run_json(project, "--no-env", "--isolated", "--config", remote(project), "--select", "DAT,EL001",
                     *extra, env=clean_environ(**env))
+
+
+def read_cache(path: Path) -> dict:
+    """A tree cache file's JSON (after the seal line: envlint.facts.code.cache_seal)."""
+    return json.loads(path.read_bytes().split(b"\n", 1)[1])
+
+
+def write_cache(path: Path, project: Path, cache: object) -> None:
+    """Rewrite a tree cache file as this machine would seal it (its key is the tests' user cache's):
+    what this machine itself wrote is believed, so an edit here shows what the cache decides."""
+    from envlint.facts.code.cache_seal import KEY_NAME, _mac
+
+    key = (Path(TEST_CACHE_HOME) / "envlint" / KEY_NAME).read_bytes()
+    payload = json.dumps(cache).encode()
+    path.write_bytes(_mac(key, project, payload) + b"\n" + payload)
 
 
 def expected_markers(project: Path) -> set[tuple[str, int, str]]:
@@ -247,7 +262,7 @@ def test_second_run_uses_the_cache_with_identical_results_and_rescans_a_changed_
     assert (cache / ".gitignore").read_text().splitlines()[-1] == "*"
     assert (cache / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
     [cache_file] = cache.glob("data-reads-*.json")
-    assert "legacy.py" in json.loads(cache_file.read_text())["files"]
+    assert "legacy.py" in read_cache(cache_file)["files"]
 
     second_code, second = lint(project)
     assert (second_code, second["diagnostics"]) == (first_code, first["diagnostics"])
@@ -281,12 +296,12 @@ def test_cache_can_be_turned_off(tmp_path: Path) -> None:
     # file's size and mtime match), and never even read with --no-cache.
     lint(project)
     (cache_file,) = (project / ".envlint_cache").glob("data-reads-*.json")
-    cache = json.loads(cache_file.read_text())
+    cache = read_cache(cache_file)
     cache["written_ns"] += 3600 * 10**9
     row = cache["files"]["mypkg/__init__.py"]
     cache["files"]["mypkg/__init__.py"] = [*row[:3], {"reads": [[1, 1, "open", "/home/ana/fake.csv", "absolute", None, "workers", {}]],
                                                       "error": None}]
-    cache_file.write_text(json.dumps(cache))
+    write_cache(cache_file, project, cache)
     assert ("mypkg/__init__.py", 1, "DAT002") in reported(lint(project)[1])
     assert ("mypkg/__init__.py", 1, "DAT002") not in reported(lint(project, "--no-cache")[1])
 
@@ -341,13 +356,13 @@ def test_a_cache_file_that_is_not_what_envlint_wrote_is_a_miss(tmp_path: Path, p
     lint(project)
     (cache_file,) = (project / ".envlint_cache").glob("data-reads-*.json")
     if poison == "ROWS":
-        cache = json.loads(cache_file.read_text())
+        cache = read_cache(cache_file)
         cache["written_ns"] += 3600 * 10**9
         bad_rows = [["7", 1, 5], [1, 2], [1, 2, 3], "row", [1, 2, "d", {"reads": [[1, 2]]}],
                     [1, 2, "d", {"reads": [], "error": ["why", "one", None]}], [1, 2, "d", {"reads": "all"}]]
         for (rel, row), bad in zip(sorted(cache["files"].items()), bad_rows * 20):
             cache["files"][rel] = [row[0], row[1], *bad[2:]] if isinstance(bad, list) and len(bad) > 2 else bad
-        cache_file.write_text(json.dumps(cache))
+        write_cache(cache_file, project, cache)
     else:
         cache_file.write_text(poison)
     code, report = lint(project)
@@ -389,9 +404,9 @@ def test_the_walk_is_reused_until_a_directory_changes(tmp_path: Path) -> None:
     (project / "sub").mkdir()
     first = _settle(project)
     # a walk cache that lists a file the tree does not have shows that it is used
-    cache = json.loads(_walk_cache(project).read_text())
+    cache = read_cache(_walk_cache(project))
     cache["files"].append("ghost.py")
-    _walk_cache(project).write_text(json.dumps(cache))
+    write_cache(_walk_cache(project), project, cache)
     _, lied = lint(project)
     assert any(d["path"] == "ghost.py" and d["code"] == "EL001" for d in lied["diagnostics"])
     # a new file changes its directory: walked again, and found

@@ -1,9 +1,11 @@
 """Per-file scan results kept in ``<root>/.envlint_cache/``, keyed by content hash (like ruff's cache).
 
 The directory carries its own ``.gitignore`` (``*``) and a ``CACHEDIR.TAG``, so it is never committed
-or backed up. One JSON file per cache key (envlint version + reader table hash): a new envlint or
+or backed up, and each file is sealed with a key that never leaves this machine
+(:mod:`envlint.facts.code.cache_seal`): a cache committed to a repository is never believed. One JSON
+file per cache key (envlint version + reader table hash): a new envlint or
 an edited reader table starts afresh and the stale file is removed. JSON, not pickle: the cache
-lives in the project tree, and loading it must never run code.
+lives in the project tree, and loading it must never run code; entries are validated all the same.
 
 A file whose size and mtime match its entry is not read again, unless it was modified within
 :data:`MTIME_SLACK_NS` of the moment the cache was written (a same-second edit keeps its size and
@@ -19,6 +21,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from envlint.facts.code.cache_seal import machine_key, read_sealed, seal
 
 CACHE_DIR = ".envlint_cache"
 MTIME_SLACK_NS = 2_000_000_000
@@ -47,6 +51,7 @@ class ScanCache:
     """
 
     path: Path | None
+    root: Path | None = None
     rows: dict[str, list[Any]] = field(default_factory=dict)
     written_ns: int = 0
     used: dict[str, list[Any]] = field(default_factory=dict)
@@ -57,17 +62,21 @@ class ScanCache:
     def open(cls, root: Path, kind: str, key: str, enabled: bool = True) -> ScanCache:
         if not enabled:
             return cls(None)
+        if machine_key() is None:  # nothing to seal with: a tree cache that cannot be checked is off
+            return cls(None)
         name = f"{kind}-{hashlib.sha256(f'{FORMAT}:{key}'.encode()).hexdigest()[:16]}.json"
         path = root / CACHE_DIR / name
-        cache = cls(path)
+        cache = cls(path, root=root)
         try:
-            with path.open("rb") as fh:
-                raw = json.load(fh)
+            payload = read_sealed(path, root)
+            if payload is None:
+                raise ValueError("not sealed by this machine for this project")
+            raw = json.loads(payload)
             if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("files"), dict):
                 raise ValueError("not a cache file of this format")
             cache.written_ns = int(raw["written_ns"])
             cache.rows = raw["files"]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             cache.rows = {}
             cache.dirty = True
         return cache
@@ -122,12 +131,15 @@ class ScanCache:
             files = dict(sorted(self.used.items()))
             payload = json.dumps({"format": FORMAT, "written_ns": time.time_ns(), "files": files},
                                  separators=(",", ":"))
+            sealed = seal(self.root or directory.parent, payload.encode("utf-8"))
+            if sealed is None:
+                return
             import tempfile
 
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
             try:
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    fh.write(payload)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(sealed)
                 os.replace(tmp, self.path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

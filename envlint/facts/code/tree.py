@@ -541,7 +541,7 @@ def walk_tree(root: Path, exclude: Iterable[str] = (), ctx: Context | None = Non
     tree = ProjectTree(root, tuple(sorted(walk.files)), tuple(sorted(walk.skipped)))
     clean = ctx is not None and len(ctx.problems.errors) == problems_before
     if cached is not None and clean and len(walk.walked) == 1:  # no problem to repeat, no symlinked directory
-        walk_cache.save(cached, listed_ns, walk.dirs, walk.ignore_files, list(tree.files), list(tree.skipped_dirs))
+        walk_cache.save(root, cached, listed_ns, walk.dirs, walk.ignore_files, list(tree.files), list(tree.skipped_dirs))
     return tree
 
 

@@ -7,7 +7,8 @@ files. Then nothing is listed, no ignore pattern is compiled or matched, and the
 ``stat`` per directory. Anything else (a changed directory, an edited ignore file, a directory
 modified so close to the moment it was listed that a later change could keep its mtime: within
 20 ms on a file system with sub-second times, 2 s on one with whole seconds, as git's "racy"
-check; a cache file that is not what envlint writes) means a full walk, whose result replaces
+check; a cache file that is not what envlint writes, or that this machine did not seal for this
+project: :mod:`envlint.facts.code.cache_seal`) means a full walk, whose result replaces
 the cache. A walk that reported a problem or followed a symlinked directory is not cached.
 """
 
@@ -17,6 +18,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from envlint.facts.code.cache_seal import read_sealed, safe_relative, seal
 from envlint.facts.code.scan_cache import CACHE_DIR, ensure_dir
 
 FORMAT = 1
@@ -38,14 +40,16 @@ def stat_key(path: str) -> list[int] | None:
 def load(path: Path, root: Path) -> tuple[list[str], list[str]] | None:
     """(files, skipped directories) when the recorded walk still holds, else None."""
     try:
-        with path.open("rb") as fh:
-            raw = json.load(fh)
+        payload = read_sealed(path, root)
+        if payload is None:  # not written by this machine for this project (e.g. committed): a full walk
+            return None
+        raw = json.loads(payload)
         listed = raw["listed_ns"]
         dirs, ignores, files, skipped = raw["dirs"], raw["ignores"], raw["files"], raw["skipped"]
         if raw.get("format") != FORMAT or type(listed) is not int or not isinstance(dirs, dict) or \
                 not isinstance(ignores, dict) or not isinstance(files, list) or not isinstance(skipped, list):
             return None
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None
     base = os.path.join(root, "")
     for rel, mtime in dirs.items():
@@ -60,7 +64,7 @@ def load(path: Path, root: Path) -> tuple[list[str], list[str]] | None:
     for name, recorded in ignores.items():
         if not isinstance(name, str) or stat_key(name) != recorded:
             return None
-    if not all(isinstance(f, str) for f in files) or not all(isinstance(s, str) for s in skipped):
+    if not all(safe_relative(f) for f in files) or not all(safe_relative(s) for s in skipped):
         return None
     return files, skipped
 
@@ -71,7 +75,7 @@ def racy(mtime_ns: int, listed_ns: int) -> bool:
     return mtime_ns >= listed_ns - granule
 
 
-def save(path: Path, listed_ns: int, dirs: dict[str, int], ignores: dict[str, list[int] | None],
+def save(root: Path, path: Path, listed_ns: int, dirs: dict[str, int], ignores: dict[str, list[int] | None],
          files: list[str], skipped: list[str]) -> None:
     """Record a walk that began at ``listed_ns`` (directories by root-relative path, absolute for
     those above the root)."""
@@ -79,8 +83,11 @@ def save(path: Path, listed_ns: int, dirs: dict[str, int], ignores: dict[str, li
         ensure_dir(path.parent)
         payload = json.dumps({"format": FORMAT, "listed_ns": listed_ns, "dirs": dirs, "ignores": ignores,
                               "files": files, "skipped": skipped}, separators=(",", ":"))
+        sealed = seal(root, payload.encode("utf-8"))
+        if sealed is None:
+            return
         tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
-        tmp.write_text(payload, encoding="utf-8")
+        tmp.write_bytes(sealed)
         os.replace(tmp, path)
         for stale in path.parent.glob("walk-*.json"):
             if stale != path:
