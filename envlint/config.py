@@ -61,6 +61,16 @@ def _positive_int(key: str, value: Any) -> int:
     return value
 
 
+def _at_most(parse: Callable[[str, Any], Any], limit: float, unit: str = "") -> Callable[[str, Any], Any]:
+    """``parse``, refusing values above ``limit``: no configuration can make a run hang for hours."""
+    def bounded(key: str, value: Any) -> Any:
+        parsed = parse(key, value)
+        if parsed > limit:
+            raise ValueError(f"at most {limit:g}{unit} (a larger value only makes a failing run hang)")
+        return parsed
+    return bounded
+
+
 def _severity(key: str, value: Any) -> Severity:
     if isinstance(value, Severity):
         return value
@@ -124,12 +134,18 @@ KEYS: dict[str, Key] = {
     "fail-level": Key("fail_level", _severity, "Lowest severity that makes the exit code 1 (default warning)."),
     "index-url": Key("index_url", _str, "Simple index to ask (default: PyPI)."),
     "offline": Key("offline", _bool, "Use only the index cache; never touch the network."),
-    "timeout": Key("timeout", _positive, "Seconds per index request (default 15)."),
-    "retries": Key("retries", _positive_int, "Attempts per index request (default 3)."),
-    "resolver-timeout": Key("resolver_timeout", _positive, "Seconds the resolver may spend on PIN003 (default 30)."),
-    "resolver-max-rounds": Key("resolver_max_rounds", _positive_int, "Resolution rounds before PIN003 gives up (default 2000)."),
+    "timeout": Key("timeout", _at_most(_positive, 120, " s"), "Seconds per index request (default 15, at most 120)."),
+    "retries": Key("retries", _at_most(_positive_int, 10), "Attempts per index request (default 3, at most 10)."),
+    "resolver-timeout": Key("resolver_timeout", _at_most(_positive, 600, " s"),
+                            "Seconds the resolver may spend on PIN003 (default 30, at most 600)."),
+    "resolver-max-rounds": Key("resolver_max_rounds", _at_most(_positive_int, 100_000),
+                               "Resolution rounds before PIN003 gives up (default 2000, at most 100000)."),
     "cache-dir": Key("cache_dir", _str, "Where index responses are cached (default: the user cache dir)."),
 }
+
+#: Keys a configuration file found in the project (not named by --config) cannot set: they choose
+#: where envlint sends the environment's package names and where it writes (docs/security.md).
+USER_ONLY = ("index-url", "cache-dir")
 
 
 @dataclass
@@ -172,6 +188,8 @@ class Config:
     """The reporter needs every declaration and the main dependency file (SARIF)."""
     # the process environment (so tests and pre-commit can pass their own)
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    not_applied: list[str] = field(default_factory=list)
+    """Settings of a project's configuration file that were not applied, and why (a skipped line each)."""
 
 
 def find_config_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
@@ -223,8 +241,14 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
-def apply(config: Config, values: dict[str, Any], source: str) -> None:
-    """Validate ``values`` (kebab-case keys) and set them on ``config``."""
+def apply(config: Config, values: dict[str, Any], source: str, *, base: Path | None = None,
+          found: bool = False) -> None:
+    """Validate ``values`` (kebab-case keys) and set them on ``config``.
+
+    ``base``: the directory a relative ``cache-dir`` is relative to (the file's; the working directory
+    for the command line). ``found``: the file was found in the project, not named by the user; the
+    :data:`USER_ONLY` keys are then validated but not applied.
+    """
     for key, value in values.items():
         spec = KEYS.get(key)
         if spec is None:
@@ -237,6 +261,13 @@ def apply(config: Config, values: dict[str, Any], source: str) -> None:
             parsed = spec.parse(key, value)
         except ValueError as exc:
             raise ConfigError(f"{source}: invalid value for '{key}': {exc}") from None
+        if found and key in USER_ONLY:
+            config.not_applied.append(
+                f"{source}: '{key}' not applied: a project's configuration cannot choose where envlint sends "
+                f"package names or writes its cache (pass --{key} or --config FILE)")
+            continue
+        if key == "cache-dir":
+            parsed = str((base or Path.cwd()) / Path(parsed).expanduser())
         setattr(config, spec.attr, parsed)
 
 
@@ -251,12 +282,12 @@ def load(root: Path, cli_values: dict[str, Any] | None = None, *, config_file: P
         if config_file.name == "pyproject.toml":
             data = data.get("tool", {}).get("envlint", {})
         config.config_file = config_file.resolve()
-        apply(config, data, str(config_file))
+        apply(config, data, str(config_file), base=config.config_file.parent)
     elif not isolated:
         found = find_config_file(config.root)
         if found:
             config.config_file, data = found
-            apply(config, data, str(found[0]))
+            apply(config, data, str(found[0]), base=found[0].parent, found=True)
     if cli_values:
         apply(config, {k: v for k, v in cli_values.items() if v is not None}, "command line")
     return config

@@ -103,7 +103,7 @@ def run(config: Config) -> Report:
     diagnostics = _filter(config, diagnostics)
     diagnostics = sorted({_printable(d) for d in diagnostics}, key=Diagnostic.sort_key)
 
-    skipped = list(ctx.skipped)
+    skipped = list(ctx.skipped) + [Skipped("configuration", why) for why in config.not_applied]
     for (what, reason), codes in unavailable.items():
         skipped.append(Skipped(f"{what}: {', '.join(sorted(codes))}", reason))
     skipped = sorted({_printable(s) for s in skipped}, key=lambda s: (s.what, s.reason))
