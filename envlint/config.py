@@ -232,10 +232,20 @@ def _read(path: Path) -> dict[str, Any]:
     else:  # pragma: no cover
         import tomli as tomllib
 
+    from envlint.facts.formats.text import MAX_CONFIG_BYTES, open_regular
+    from envlint.facts.formats.toml import MAX_KEY_PARTS, overlong_key
+
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:  # load() decodes UTF-8 itself
+        with open_regular(path) as fh:  # never a blocking read of a FIFO, never more than the cap
+            data = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(data) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KB; not read")
+        text = data.decode("utf-8")
+        overlong = overlong_key(text)
+        if overlong is not None:
+            raise ConfigError(f"{path}: line {overlong}: a key of more than {MAX_KEY_PARTS} dotted parts; not read")
+        return tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None

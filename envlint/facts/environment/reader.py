@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from packaging.requirements import InvalidRequirement
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from envlint.diagnostics import Problems
 from envlint.facts.environment.distribution import NATIVE_SUFFIXES, CondaRecord, Distribution, deferred_extra, parse_requirement
 from envlint.facts.environment.locate import EnvLocation
+from envlint.facts.environment.metadata_headers import parse_headers
 from envlint.facts.environment.values import check_requires_python, file_url_path
 from envlint.facts.formats.text import open_regular
 
@@ -190,57 +191,12 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
     raw_reqs = headers.get_all("Requires-Dist") or []
     if kind == "egg-info" and not raw_reqs and meta_dir.is_dir():
         raw_reqs = _egg_requires(_read_text(meta_dir / "requires.txt", problems, canonical) or "")
-    requires = []
-    deferred = []
-    for raw in raw_reqs:
-        extra = deferred_extra(raw)
-        if extra is not None:
-            deferred.append((extra, raw))
-            continue
-        try:
-            requires.append(parse_requirement(raw))
-        except InvalidRequirement as exc:
-            problems.add(meta_file, f"invalid requirement {raw!r}: {str(exc).splitlines()[0]}", package=canonical)
+    requires, deferred = _requirements(raw_reqs, meta_file, problems, canonical)
     provides = frozenset(canonicalize_name(e) for e in headers.get_all("Provides-Extra") or [])
-
-    installer = direct_url = None
-    record_has_native = True
-    wheel_tags: tuple[str, ...] = ()
-    purelib = None
-    files = None
-    has_wheel = False
-    requested = None
+    files = _InstallFiles()
     if meta_dir.is_dir():
-        inst = _read_text(meta_dir / "INSTALLER", problems, canonical)
-        installer = inst.strip().splitlines()[0].strip() if inst and inst.strip() else None
-        requested = (meta_dir / "REQUESTED").exists()
-        du = _read_text(meta_dir / "direct_url.json", problems, canonical)
-        if du is not None:
-            try:
-                direct_url = json.loads(du)
-                if not isinstance(direct_url, dict) or not isinstance(direct_url.get("url"), str):
-                    raise ValueError("expected an object with a 'url' string")
-                urlsplit(direct_url["url"])  # ValueError for what is not a URL ("https://[oops")
-            except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
-                problems.add(meta_dir / "direct_url.json", f"malformed direct_url.json: {exc}", package=canonical)
-                direct_url = None
-        wheel = _read_text(meta_dir / "WHEEL", problems, canonical)
-        if wheel is not None:
-            has_wheel = True
-            tags, purelib, ok = _parse_wheel(wheel)
-            wheel_tags = tags
-            if not ok:
-                problems.add(meta_dir / "WHEEL", "malformed WHEEL file (no Wheel-Version or Tag lines)", package=canonical)
-        record = _read_text(meta_dir / "RECORD", problems, canonical)
-        if record is not None:
-            files = _parse_record(record, meta_dir / "RECORD", problems, canonical)
-            record_has_native = any(suffix in record for suffix in (".so", ".pyd", ".dylib", ".dll"))
-        elif kind == "egg-info":
-            installed = _read_text(meta_dir / "installed-files.txt", problems, canonical)
-            if installed is not None:
-                base = meta_dir.parent
-                files = tuple(os.path.relpath(os.path.normpath(meta_dir / l.strip()), base)
-                              for l in installed.splitlines() if l.strip())
+        files = _install_files(meta_dir, kind, problems, canonical)
+    direct_url = files.direct_url
 
     # Editable / local directory installs.
     resolved_meta = meta_dir.resolve()
@@ -256,7 +212,7 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
         editable = True
         this_kind = "egg-link"
         source_path = source_path or path_entry
-    extensions = tuple(f for f in files if _is_native(f)) if files and record_has_native else ()
+    extensions = tuple(f for f in files.files if _is_native(f)) if files.files and files.record_has_native else ()
     owner = None
     if conda:
         try:
@@ -269,49 +225,77 @@ def read_distribution(meta_dir: Path, kind: str, path_entry: Path, site_dirs: li
         requires=tuple(requires), extra_requires=tuple(deferred),
         requires_python=check_requires_python((headers.get("Requires-Python") or "").strip(), meta_file, problems,
                                               canonical),
-        provides_extra=provides, installer=installer, wheel_tags=wheel_tags, root_is_purelib=purelib,
-        direct_url=direct_url, editable=editable, source_path=source_path, metadata_path=meta_dir,
-        site_dir=meta_dir.parent if in_site else path_entry, files=files, extension_modules=extensions,
-        conda=owner, kind=this_kind, requested=requested, has_wheel_file=has_wheel,
+        provides_extra=provides, installer=files.installer, wheel_tags=files.wheel_tags,
+        root_is_purelib=files.purelib, direct_url=direct_url, editable=editable, source_path=source_path,
+        metadata_path=meta_dir, site_dir=meta_dir.parent if in_site else path_entry, files=files.files,
+        extension_modules=extensions, conda=owner, kind=this_kind, requested=files.requested,
+        has_wheel_file=files.has_wheel,
     )
 
 
-class Headers:
-    """The header fields of a METADATA/PKG-INFO file (names case-insensitive, repeatable fields in order)."""
-
-    def __init__(self, fields: dict[str, list[str]]) -> None:
-        self._fields = fields
-
-    def get(self, name: str) -> str | None:
-        values = self._fields.get(name.lower())
-        return values[0] if values else None
-
-    def get_all(self, name: str) -> list[str] | None:
-        return self._fields.get(name.lower())
-
-
-def parse_headers(text: str) -> Headers:
-    """Read the header block as ``email.parser.HeaderParser`` does, without feeding it the long description.
-
-    The block ends at the first empty line, or at a line that is neither ``Name: value`` nor a
-    continuation (indented) line; continuation lines are joined to their field with a newline.
-    """
-    fields: dict[str, list[str]] = {}
-    last: list[str] | None = None
-    for line in text.splitlines():
-        if not line:
-            break
-        if line[0] in " \t":
-            if last is None:
-                break
-            last[-1] += "\n" + line
+def _requirements(raw_reqs: list[str], meta_file: Path, problems: Problems, canonical: str
+                  ) -> tuple[list[Requirement], list[tuple[str, str]]]:
+    """Parsed Requires-Dist lines, and the (extra, raw) ones left for when that extra is requested."""
+    requires = []
+    deferred = []
+    for raw in raw_reqs:
+        extra = deferred_extra(raw)
+        if extra is not None:
+            deferred.append((extra, raw))
             continue
-        name, sep, value = line.partition(":")
-        if not sep or not name or name != name.strip():
-            break
-        last = fields.setdefault(name.lower(), [])
-        last.append(value.strip())
-    return Headers(fields)
+        try:
+            requires.append(parse_requirement(raw))
+        except InvalidRequirement as exc:
+            problems.add(meta_file, f"invalid requirement {raw!r}: {str(exc).splitlines()[0]}", package=canonical)
+    return requires, deferred
+
+
+@dataclass
+class _InstallFiles:
+    """What the files next to METADATA say (INSTALLER, REQUESTED, direct_url.json, WHEEL, RECORD)."""
+
+    installer: str | None = None
+    requested: bool | None = None
+    direct_url: dict | None = None
+    has_wheel: bool = False
+    wheel_tags: tuple[str, ...] = ()
+    purelib: bool | None = None
+    files: tuple[str, ...] | None = None
+    record_has_native: bool = True
+
+
+def _install_files(meta_dir: Path, kind: str, problems: Problems, canonical: str) -> _InstallFiles:
+    out = _InstallFiles()
+    inst = _read_text(meta_dir / "INSTALLER", problems, canonical)
+    out.installer = inst.strip().splitlines()[0].strip() if inst and inst.strip() else None
+    out.requested = (meta_dir / "REQUESTED").exists()
+    du = _read_text(meta_dir / "direct_url.json", problems, canonical)
+    if du is not None:
+        try:
+            direct_url = json.loads(du)
+            if not isinstance(direct_url, dict) or not isinstance(direct_url.get("url"), str):
+                raise ValueError("expected an object with a 'url' string")
+            urlsplit(direct_url["url"])  # ValueError for what is not a URL ("https://[oops")
+            out.direct_url = direct_url
+        except (ValueError, RecursionError) as exc:  # RecursionError: JSON nested thousands deep
+            problems.add(meta_dir / "direct_url.json", f"malformed direct_url.json: {exc}", package=canonical)
+    wheel = _read_text(meta_dir / "WHEEL", problems, canonical)
+    if wheel is not None:
+        out.has_wheel = True
+        out.wheel_tags, out.purelib, ok = _parse_wheel(wheel)
+        if not ok:
+            problems.add(meta_dir / "WHEEL", "malformed WHEEL file (no Wheel-Version or Tag lines)", package=canonical)
+    record = _read_text(meta_dir / "RECORD", problems, canonical)
+    if record is not None:
+        out.files = _parse_record(record, meta_dir / "RECORD", problems, canonical)
+        out.record_has_native = any(suffix in record for suffix in (".so", ".pyd", ".dylib", ".dll"))
+    elif kind == "egg-info":
+        installed = _read_text(meta_dir / "installed-files.txt", problems, canonical)
+        if installed is not None:
+            base = meta_dir.parent
+            out.files = tuple(os.path.relpath(os.path.normpath(meta_dir / l.strip()), base)
+                              for l in installed.splitlines() if l.strip())
+    return out
 
 
 def _is_within(path: Path, parent: Path) -> bool:

@@ -92,7 +92,51 @@ class TomlDoc:
         return self.line_of(*path), None
 
 
+#: tomllib's time grows with the square of a dotted key's length (100,000 parts: minutes); real keys
+#: have a handful. A longer key (bare or quoted parts) is refused before tomllib sees the document.
+MAX_KEY_PARTS = 64
+_BARE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def overlong_key(text: str) -> int | None:
+    """The first line whose leading (dotted) key has more than :data:`MAX_KEY_PARTS` parts; one pass."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.count(".") >= MAX_KEY_PARTS and _key_parts(line) > MAX_KEY_PARTS:
+            return number
+    return None
+
+
+def _key_parts(line: str) -> int:
+    """How many dotted parts the key at the start of ``line`` (or of its ``[header]``) has."""
+    i, n, parts = 0, len(line), 0
+    while i < n and line[i] in " \t[":
+        i += 1
+    while i < n:
+        if line[i] in "\"'":
+            end = line.find(line[i], i + 1)
+            if end < 0:
+                break
+            i = end + 1
+        elif line[i] in _BARE_CHARS:
+            while i < n and line[i] in _BARE_CHARS:
+                i += 1
+        else:
+            break
+        parts += 1
+        while i < n and line[i] in " \t":
+            i += 1
+        if i >= n or line[i] != ".":
+            break
+        i += 1
+        while i < n and line[i] in " \t":
+            i += 1
+    return parts
+
+
 def parse(path: Path, text: str) -> TomlDoc | TomlError:
+    overlong = overlong_key(text)
+    if overlong is not None:
+        return TomlError(f"a key of more than {MAX_KEY_PARTS} dotted parts; not parsed", overlong, None)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
