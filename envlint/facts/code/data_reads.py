@@ -33,6 +33,8 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 PARALLEL_MIN_FILES = 400
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_WORKERS = 8
+#: What one scan worker may hold at its peak: its largest parse (300 MB, see MAX_SCAN_NODES) and more.
+WORKER_MEMORY = 512 * 1024 * 1024
 
 
 WORKERS, LOCAL, UNKNOWN = "workers", "local", "unknown"
@@ -140,7 +142,22 @@ def _workers(environ: dict[str, str], files: int, size: int) -> int:
         cpus = len(os.sched_getaffinity(0))  # type: ignore[attr-defined]
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus, MAX_WORKERS))
+    return max(1, min(cpus, MAX_WORKERS, _memory_slots()))
+
+
+def _memory_slots() -> int:
+    """How many workers the machine's available memory holds, at :data:`WORKER_MEMORY` each (a
+    worker parses one file at a time, within the parse budget of ``read_scanner.MAX_SCAN_NODES``)."""
+    try:
+        available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        with open("/proc/meminfo", "rb") as fh:  # MemAvailable counts the page cache that can be freed
+            for line in fh:
+                if line.startswith(b"MemAvailable:"):
+                    available = int(line.split()[1]) * 1024
+                    break
+    except (OSError, ValueError, AttributeError, IndexError):
+        return MAX_WORKERS
+    return max(1, available // WORKER_MEMORY)
 
 
 def _chunks(items: list[tuple[str, str, int]], count: int) -> list[list[tuple[str, str]]]:

@@ -31,6 +31,7 @@ from envlint.facts.code.read_scope import UNKNOWN as _UNKNOWN
 from envlint.facts.code.read_scope import Default as _Default
 from envlint.facts.code.read_scope import Scope as _Scope
 from envlint.facts.code.reader_table import ReaderSpec, ReaderTable, reexported
+from envlint.facts.formats.text import MAX_PARSE_NODES, syntax_size
 
 #: Result of one file: {"reads": [[line, column, call, target, kind, cell, where, info], ...],
 #: "error": [reason, line, column] | None}. ``where``: "workers", "local" or "unknown"; ``info``: a
@@ -466,6 +467,10 @@ def scan_python(data: bytes, table: ReaderTable, lines: list[int] | None = None)
         lines = table.candidate_lines(data)
     if not lines:
         return {"reads": [], "error": encoding}
+    size = syntax_size(data)
+    if size > MAX_SCAN_NODES:
+        return {"reads": [], "error": [f"too large to scan (about {size} syntax nodes, more than {MAX_SCAN_NODES}: "
+                                       "parsing it would take gigabytes); not scanned", None, None]}
     try:
         tree = ast.parse(data)
     except SyntaxError as exc:
@@ -485,6 +490,9 @@ def _result(reads: list, error: list | None, ships: dict[str, str], helpers: dic
         out["helpers"] = dict(sorted(helpers.items()))
     return out
 
+
+#: The parse budget of one file (each worker process parses one file at a time).
+MAX_SCAN_NODES = MAX_PARSE_NODES
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
@@ -558,6 +566,10 @@ def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
         return {"reads": [], "error": [f"not a Jupyter notebook: {exc}", None, None]}
     nb = notebook_cells.assemble(cells)
     source = nb.source.encode("utf-8", "surrogatepass")
+    size = syntax_size(source)
+    if size > MAX_SCAN_NODES:
+        return {"reads": [], "error": [f"code cells too large to scan (about {size} syntax nodes, more than "
+                                       f"{MAX_SCAN_NODES}); not scanned", None, None]}
     candidates = table.candidate_lines(source)
     if not candidates:
         return {"reads": [], "error": None}

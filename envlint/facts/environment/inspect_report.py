@@ -16,11 +16,20 @@ from envlint.facts.environment.distribution import Distribution
 from envlint.facts.environment.locate import EnvLocation
 from envlint.facts.environment.reader import Environment
 from envlint.facts.environment.values import check_requires_python, file_url_path, version_from_text
+from envlint.facts.formats.text import open_regular
+
+#: A pip inspect report of a thousand distributions is about 10 MB; its JSON is ten times that in memory.
+MAX_REPORT_BYTES = 64 * 1024 * 1024
 
 
 def _load(report: Path) -> dict:
     try:
-        data = json.loads(report.read_text(encoding="utf-8"))
+        with open_regular(report) as fh:  # a FIFO or a device (/dev/zero) is refused, never read
+            raw = fh.read(MAX_REPORT_BYTES + 1)
+        if len(raw) > MAX_REPORT_BYTES:
+            raise FactUnavailable(f"pip inspect report {report} is larger than {MAX_REPORT_BYTES // (1024 * 1024)} "
+                                  "MB; not read", what="environment rules")
+        data = json.loads(raw.decode("utf-8"))
     except OSError as exc:
         raise FactUnavailable(f"cannot read pip inspect report {report}: {exc.strerror or exc}",
                               what="environment rules") from None

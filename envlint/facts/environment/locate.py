@@ -175,9 +175,10 @@ def from_python(python: Path) -> EnvLocation:
             return from_prefix(candidate, "--python")
     import subprocess
 
+    from envlint.facts.environment.probe import run_capped
+
     try:
-        out = subprocess.run([str(exe), "-I", "-S", "-c", _PROBE], capture_output=True, text=True,
-                             timeout=20, check=True, env={"PATH": os.environ.get("PATH", "")}).stdout
+        out = run_capped([str(exe), "-I", "-S", "-c", _PROBE], env={"PATH": os.environ.get("PATH", "")})
         data = json.loads(out)
     except (OSError, subprocess.SubprocessError, ValueError) as exc:
         raise FactUnavailable(f"cannot ask interpreter {python}: {exc}", what="environment") from None

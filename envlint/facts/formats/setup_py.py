@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from envlint.facts.code.imports import GUARD_EXCEPTIONS, ImportRef, imports_of, weaker
+from envlint.facts.formats.text import MAX_PARSE_NODES, syntax_size
 from envlint.facts.project.model import Position
 
 
@@ -131,11 +132,25 @@ _MAX_NESTING = 1000
 _TOO_DEEP = ("nested too deeply to read statically", None, None)
 
 
+#: libcst takes about half a millisecond and tens of kilobytes per node (a 2 MB setup.py of one flat
+#: tuple: minutes and gigabytes): a setup.py above this many (estimated, then counted) is not parsed.
+#: A large hand-written setup.py has a few thousand.
+MAX_SETUP_PY_NODES = 20_000
+
+
+def _too_large(nodes: int) -> tuple[str, None, None]:
+    return (f"too large to read statically (about {nodes} syntax nodes, more than {MAX_SETUP_PY_NODES}); not parsed",
+            None, None)
+
+
 def _libcst_guard(text: str) -> tuple[str, int | None, int | None] | ast.Module | None:
     """Why ``text`` must not reach libcst; else CPython's tree of it (for the imports), or None when
     only libcst may read it. CPython's parser goes first: it fails cleanly (RecursionError,
     MemoryError, "too many nested parentheses") where libcst's would crash, and libcst's nesting for
     what CPython keeps flat (``and`` chains, dotted names) is counted on its tree."""
+    estimate = syntax_size(text)
+    if estimate > MAX_SETUP_PY_NODES:
+        return _too_large(estimate)
     try:
         tree = ast.parse(text)
     except SyntaxError as err:
@@ -153,8 +168,12 @@ def _libcst_guard(text: str) -> tuple[str, int | None, int | None] | ast.Module 
     except ValueError as exc:  # NUL bytes (Python 3.11 and older)
         return (f"does not parse as Python 3: {exc}", None, None)
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    nodes = 0
     while stack:
         node, depth = stack.pop()
+        nodes += 1
+        if nodes > 2 * MAX_SETUP_PY_NODES:
+            return _too_large(nodes)
         if isinstance(node, ast.BoolOp):
             depth += len(node.values)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -504,6 +523,11 @@ def ast_imports(path: Path, text: str) -> SetupPy:
     from envlint.facts.code.imports import find_imports
 
     result = SetupPy(path)
+    size = syntax_size(text)
+    if size > MAX_PARSE_NODES:
+        result.error = (f"too large to read (about {size} syntax nodes, more than {MAX_PARSE_NODES}); not parsed",
+                        None, None)
+        return result
     found = find_imports(path, text)
     if found is None:
         result.error = ("does not parse as Python 3", None, None)
