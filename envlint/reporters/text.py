@@ -1,7 +1,9 @@
 """Terminal output: findings grouped by file, then by distribution, with a footer.
 
 Every name that comes from a file or an environment is rendered as plain text with control
-characters removed: a package or file name can carry rich markup or terminal escape sequences.
+characters removed: a package or file name can carry rich markup or terminal escape sequences. No
+line starts with ``::`` (a GitHub Actions workflow command): such a path is shown as ``./::...``, such
+a package as ``\::...``.
 """
 
 from __future__ import annotations
@@ -36,10 +38,17 @@ def make_console(stream: IO[str], color: bool | None) -> Console:
                    soft_wrap=True, emoji=False, markup=False)
 
 
+def _not_a_command(text: str, escape: str) -> str:
+    """Text that starts a line, never starting with ``::``: GitHub Actions runs such a line of a
+    job's log as a workflow command (``::error ...``, ``::add-mask::``, ``::stop-commands::``), and
+    a file or package name is the repository's to choose."""
+    return escape + text if text.lstrip().startswith("::") else text
+
+
 def _line(d: Diagnostic, with_path: bool) -> Text:
     t = Text()
     if with_path and d.path:
-        t.append(clean(d.path), style="bold")
+        t.append(_not_a_command(clean(d.path), "./"), style="bold")
         if d.cell is not None:
             t.append(f":cell {d.cell}")
         if d.line:
@@ -69,6 +78,7 @@ def render(report: Report, stream: IO[str], options: Options) -> None:
         if key != current:
             current = key
             title = clean(f"{d.package} {d.package_version or ''}".strip()) if d.package else "environment"
+            title = _not_a_command(title, "\\")
             console.print(Text(title, style="bold"))
         console.print(Text("  ") + _line(d, False))
         if d.help and not options.quiet:

@@ -20,7 +20,7 @@ from envlint.facts.build.package_source import PackageSource
 from envlint.facts.build.wheel_plan import WheelPlan, has_python, is_test_file, rel, within
 from envlint.facts.code.imports import find_imports
 from envlint.facts.formats.setup_py import FindPackages
-from envlint.facts.formats.text import read_text
+from envlint.facts.formats.text import is_file, read_text
 from envlint.facts.project.model import WheelGap
 
 #: Directory names that hold tests or tooling, not code the workers import.
@@ -125,7 +125,7 @@ def _local_top_level(source: PackageSource) -> dict[str, Path]:
             if entry.is_dir():
                 if not name.isidentifier() or name in NOT_SHIPPED_ON_PURPOSE or name.startswith(("_", ".")):
                     continue
-                if (entry / "__init__.py").is_file():
+                if is_file(entry / "__init__.py"):  # False in a directory this user cannot search
                     out.setdefault(name, entry)
             elif entry.suffix == ".py" and entry.stem.isidentifier():
                 if base == root and any(fnmatchcase(entry.stem, p) for p in FLAT_EXCLUDE_MODULES):

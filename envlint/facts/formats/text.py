@@ -69,6 +69,15 @@ def read_text(path: Path, problems: Problems | None, limit: int = MAX_CONFIG_BYT
         return data.decode("utf-8", errors="replace")
 
 
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, False also where it cannot be looked at (``Path.is_file`` raises
+    PermissionError for a file in a directory this user cannot search)."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
 class NotARegularFile(OSError):
     """A FIFO, socket or device where a file was expected (never read: reading a FIFO can block forever)."""
 
