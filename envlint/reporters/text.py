@@ -3,7 +3,7 @@
 Every name that comes from a file or an environment is rendered as plain text with control
 characters removed: a package or file name can carry rich markup or terminal escape sequences. No
 line starts with ``::`` (a GitHub Actions workflow command): such a path is shown as ``./::...``, such
-a package as ``\::...``.
+a package as ``\\::...``.
 """
 
 from __future__ import annotations
