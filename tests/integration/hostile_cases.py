@@ -66,21 +66,28 @@ def no_internal_error(report: dict) -> None:
     assert not [s for s in report["skipped"] if "internal error" in s["reason"]], report["skipped"]
 
 
-def run_subprocess(argv: list[str], tmp_path: Path, *, timeout: float = 60, prefix: list[str] | None = None,
-                   stdin: int | None = None) -> tuple[subprocess.CompletedProcess[str], float, int]:
-    """The CLI in a process of its own (as a user runs it): (result, seconds, peak RSS in MiB).
+#: The address-space limit of a CLI run in these tests: a regression fails with MemoryError, it does
+#: not take the machine's memory (before the fixes, single runs reached 11 GB).
+MEMORY_LIMIT_MB = 3072
 
-    The peak is read from the kernel (``ru_maxrss`` of the waited-for child) through a small wrapper,
-    so that other tests' children do not count."""
+
+def run_subprocess(argv: list[str], tmp_path: Path, *, timeout: float = 60, prefix: list[str] | None = None,
+                   memory_mb: int = MEMORY_LIMIT_MB) -> tuple[subprocess.CompletedProcess[str], float, int]:
+    """The CLI in a process of its own (as a user runs it), in ``tmp_path``: (result, seconds, peak RSS
+    in MiB). The peak is read from the kernel (``ru_maxrss`` of the waited-for child, worker processes
+    included as they are waited for) through a small wrapper, so other tests' children do not count."""
     wrapper = ("import resource, subprocess, sys, json\n"
-               "p = subprocess.run(sys.argv[1:])\n"
+               f"limit = {memory_mb} * 1024 * 1024\n"
+               "def cap():\n"
+               "    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
+               "p = subprocess.run(sys.argv[1:], preexec_fn=cap)\n"
                "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
                "sys.stderr.write('\\nPEAK_KIB=%d\\n' % r.ru_maxrss)\n"
                "raise SystemExit(p.returncode)\n")
     cmd = [*(prefix or []), sys.executable, "-c", wrapper, sys.executable, "-m", "envlint", *argv]
     start = time.monotonic()
     done = subprocess.run(cmd, capture_output=True, text=True, env=environ(tmp_path), timeout=timeout,
-                          stdin=stdin if stdin is not None else subprocess.DEVNULL)
+                          stdin=subprocess.DEVNULL, cwd=tmp_path)
     seconds = time.monotonic() - start
     peak = 0
     for line in done.stderr.splitlines():
