@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from envlint.facts.code import walk_cache
-from envlint.facts.formats.text import not_a_file, open_regular
+from envlint.facts.formats.text import MAX_CONFIG_BYTES, not_a_file, open_regular
 
 if TYPE_CHECKING:
     import pathspec
@@ -269,15 +269,34 @@ def _skip_dir(entry: os.DirEntry[str]) -> bool:
     return False
 
 
+#: Patterns read from one ignore file: each is a regex that every path of the walk may meet (git's
+#: own repository ignores fewer than 300 names). Past this, an EL001 says the rest are not applied.
+MAX_IGNORE_PATTERNS = 5000
+
+
 def _read_ignore_file(path: Path, walk: _Walk | None) -> pathspec.PathSpec | None:
     try:
         with open_regular(path) as fh:  # a FIFO named .gitignore must not block the walk
-            text = fh.read().decode("utf-8", errors="replace")
+            data = fh.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         if walk is not None:
             walk.problem(path, f"cannot read: {exc.strerror or exc}")
         return None
-    return _compile(text.splitlines(), path, walk)
+    if len(data) > MAX_CONFIG_BYTES:
+        if walk is not None:
+            walk.problem(path, f"larger than {MAX_CONFIG_BYTES // 1024} KB; not read")
+        return None
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    patterns = 0
+    for index, line in enumerate(lines):
+        patterns += bool(line.strip()) and not line.startswith("#")
+        if patterns > MAX_IGNORE_PATTERNS:
+            if walk is not None:
+                walk.problem(path, f"more than {MAX_IGNORE_PATTERNS} patterns; only the first "
+                             f"{MAX_IGNORE_PATTERNS} are applied")
+            lines = lines[:index]
+            break
+    return _compile(lines, path, walk)
 
 
 def _compile(lines: Iterable[str], source: Path | str, walk: _Walk | None) -> pathspec.PathSpec | None:

@@ -12,9 +12,22 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 
+#: Wildcards in one pattern: each is a place the regex can backtrack to, so a pattern of thousands
+#: (``**/**/**/...``) takes exponential time on a path it does not match. Real patterns have a few;
+#: one with more matches nothing.
+MAX_WILDCARDS = 64
+#: MANIFEST.in commands evaluated (each is matched against every file of the project); the rest are not.
+MAX_COMMANDS = 2000
+_STAR_RUNS = re.compile(r"\*{3,}")
+_DEEP_RUNS = re.compile(r"(?:\*\*/){2,}")
+
+
 @lru_cache(maxsize=1024)
 def glob_regex(pattern: str) -> re.Pattern[str]:
     """A glob (``*`` within one path part, ``**`` across parts, ``?``, ``[...]``) as an anchored regex."""
+    pattern = _DEEP_RUNS.sub("**/", _STAR_RUNS.sub("**", pattern))  # the same paths, without nested repeats
+    if pattern.count("*") + pattern.count("?") > MAX_WILDCARDS:
+        return re.compile("(?!)")
     out = []
     i = 0
     n = len(pattern)
@@ -66,10 +79,14 @@ def evaluate(text: str, files: Iterable[str]) -> set[str]:
     """The subset of ``files`` (POSIX paths relative to the project root) that MANIFEST.in selects."""
     all_files = sorted(set(files))
     selected: set[str] = set()
+    commands = 0
     for raw in text.splitlines():
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
+        commands += 1
+        if commands > MAX_COMMANDS:
+            break
         words = line.split()
         action, args = words[0], words[1:]
         if action in ("include", "exclude"):

@@ -47,6 +47,8 @@ OPTIONS: dict[str, tuple[str, bool]] = {
     "--global-option": ("global-option", True), "--install-option": ("install-option", True),
 }
 MAX_NESTING = 20
+#: ``-r``/``-c`` lines followed in one run (each is a file to resolve and open; real projects have a few).
+MAX_INCLUDES = 1000
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,8 @@ class _Reader:
         self.root = root
         self.result = RequirementsFiles()
         self.seen: set[Path] = set()
+        self.includes = 0
+        self._real_root: str | None = None
 
     def read(self, path: Path, *, constraint: bool, depth: int = 0, text: str | None = None) -> None:
         try:
@@ -240,6 +244,12 @@ class _Reader:
             self.problems.add(path, f"nested requirements file {value!r} is a URL; not fetched", line=where.line,
                               column=where.column)
             return
+        self.includes += 1
+        if self.includes > MAX_INCLUDES:
+            if self.includes == MAX_INCLUDES + 1:
+                self.problems.add(path, f"more than {MAX_INCLUDES} -r/-c lines; the rest are not read",
+                                  line=where.line, column=where.column)
+            return
         if "\x00" in value:
             self.problems.add(path, f"requirements file {value!r} has a NUL byte in its name; not read",
                               line=where.line, column=where.column)
@@ -264,7 +274,9 @@ class _Reader:
     def _outside(self, path: Path) -> str | None:
         """Why an included file is not read: it lies outside the project (by its real path)."""
         try:
-            real, root = os.path.realpath(path), os.path.realpath(self.root)
+            if self._real_root is None:
+                self._real_root = os.path.realpath(self.root)
+            real, root = os.path.realpath(path), self._real_root
         except (OSError, ValueError):
             return "cannot be resolved"
         if os.path.commonpath([real, root]) != root:
