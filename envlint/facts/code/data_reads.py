@@ -33,7 +33,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 PARALLEL_MIN_FILES = 400
 PARALLEL_MIN_BYTES = 4 * 1024 * 1024
 MAX_WORKERS = 8
-#: What one scan worker may hold at its peak: its largest parse (300 MB, see MAX_SCAN_NODES) and more.
+#: What one scan worker may hold at its peak: its largest parse (300 MB, see text.MAX_PARSE_NODES) and more.
 WORKER_MEMORY = 512 * 1024 * 1024
 
 
@@ -147,7 +147,7 @@ def _workers(environ: dict[str, str], files: int, size: int) -> int:
 
 def _memory_slots() -> int:
     """How many workers the machine's available memory holds, at :data:`WORKER_MEMORY` each (a
-    worker parses one file at a time, within the parse budget of ``read_scanner.MAX_SCAN_NODES``)."""
+    worker parses one file at a time, within the parse budget of ``text.MAX_PARSE_NODES``)."""
     try:
         available = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         with open("/proc/meminfo", "rb") as fh:  # MemAvailable counts the page cache that can be freed

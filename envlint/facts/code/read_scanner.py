@@ -468,8 +468,8 @@ def scan_python(data: bytes, table: ReaderTable, lines: list[int] | None = None)
     if not lines:
         return {"reads": [], "error": encoding}
     size = syntax_size(data)
-    if size > MAX_SCAN_NODES:
-        return {"reads": [], "error": [f"too large to scan (about {size} syntax nodes, more than {MAX_SCAN_NODES}: "
+    if size > MAX_PARSE_NODES:
+        return {"reads": [], "error": [f"too large to scan (about {size} syntax nodes, more than {MAX_PARSE_NODES}: "
                                        "parsing it would take gigabytes); not scanned", None, None]}
     try:
         tree = ast.parse(data)
@@ -490,9 +490,6 @@ def _result(reads: list, error: list | None, ships: dict[str, str], helpers: dic
         out["helpers"] = dict(sorted(helpers.items()))
     return out
 
-
-#: The parse budget of one file (each worker process parses one file at a time).
-MAX_SCAN_NODES = MAX_PARSE_NODES
 
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=]", re.MULTILINE)
 
@@ -567,9 +564,9 @@ def scan_notebook(data: bytes, table: ReaderTable) -> ScanResult:
     nb = notebook_cells.assemble(cells)
     source = nb.source.encode("utf-8", "surrogatepass")
     size = syntax_size(source)
-    if size > MAX_SCAN_NODES:
+    if size > MAX_PARSE_NODES:
         return {"reads": [], "error": [f"code cells too large to scan (about {size} syntax nodes, more than "
-                                       f"{MAX_SCAN_NODES}); not scanned", None, None]}
+                                       f"{MAX_PARSE_NODES}); not scanned", None, None]}
     candidates = table.candidate_lines(source)
     if not candidates:
         return {"reads": [], "error": None}
