@@ -13,8 +13,8 @@ from pathlib import Path
 from project_cases import environ
 from support import run_envlint
 
-#: analysis.py reads local_data.csv by a relative path: DAT001 at line 3.
-KNOWN = 'import pandas as pd\n\ndf = pd.read_csv("local_data.csv")\n'
+#: analysis.py has the cluster's workers read local_data.csv by a relative path: DAT001 at line 3.
+KNOWN = 'import dask.dataframe as dd\n\ndf = dd.read_csv("local_data.csv")\n'
 #: crick 0.0.3's pattern: setup.py imports numpy and nothing installs it for the isolated build: BLD001.
 CRICK = ("import numpy as np\nfrom setuptools import setup, Extension\n\n"
          'setup(name="crick", version="0.1", packages=["crick"],\n'

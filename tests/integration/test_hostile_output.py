@@ -18,15 +18,15 @@ COMMAND = "::error title=Owned::pwned"
 
 def test_no_line_of_text_output_starts_a_workflow_command(tmp_path: Path) -> None:
     root = project(tmp_path)
-    (root / f"{COMMAND}.py").write_text('open("x.csv")\n')
-    (root / "  ::add-mask::secret.py").write_text('open("y.csv")\n')
+    (root / f"{COMMAND}.py").write_text('import dask.dataframe as dd\ndd.read_csv("x.csv")\n')
+    (root / "  ::add-mask::secret.py").write_text('import dask.dataframe as dd\ndd.read_csv("y.csv")\n')
 
     code, out = lint(root, tmp_path, "--select", "EL001,DAT,BLD", fmt="text")
 
     assert code == 1
     assert not [line for line in out.splitlines() if line.lstrip().startswith("::")], out
-    assert f"./{COMMAND}.py:1:1: DAT001" in out
-    assert "./  ::add-mask::secret.py:1:1: DAT001" in out
+    assert f"./{COMMAND}.py:2:1: DAT001" in out
+    assert "./  ::add-mask::secret.py:2:1: DAT001" in out
     assert "analysis.py:3:6: DAT001" in out
 
 
