@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from support import TEST_CACHE_HOME, clean_environ, run_json
+from support import TEST_CACHE_HOME, clean_environ, permissions_bind_us, run_json
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"
 MARKER = re.compile(r"#\s*(DAT00[12])\s*$")
@@ -238,7 +238,7 @@ def test_symlink_loop_is_walked_once(tmp_path: Path) -> None:
     assert {path for path, _, _ in reported(report)} == {"pkg/mod.py"}
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads any directory")
+@pytest.mark.skipif(not permissions_bind_us(), reason="root reads any directory")
 def test_unreadable_directory_is_el001_and_the_walk_goes_on(tmp_path: Path) -> None:
     project = tmp_path / "perm"
     write(project / "ok.py")

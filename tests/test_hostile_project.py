@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from project_cases import environ
-from support import run_envlint
+from support import permissions_bind_us, run_envlint
 from test_sarif import assert_valid, validator  # noqa: F401 - the schema validator fixture
 
 KNOWN = 'import dask.dataframe as dd\n\ndf = dd.read_csv("local_data.csv")\n'  # read by the workers
@@ -379,7 +379,7 @@ def test_a_gitignore_fifo_does_not_block_the_tree_walk(tmp_path: Path) -> None:
     assert_known_findings(report)
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+@pytest.mark.skipif(not permissions_bind_us(),
                     reason="root reads and lists what chmod 000 closes (the other unreadable cases cover root)")
 def test_unreadable_file_and_directory_by_permissions(tmp_path: Path) -> None:
     root = project(tmp_path)

@@ -109,7 +109,7 @@ def archive_name(location: str) -> str | None:
 
 def strip_comment(line: str, *, at_start: bool = True) -> str:
     """``line`` without its comment: from the first ``#`` at the start (``at_start``) or after
-    whitespace. pip's ``(^|\s+)#.*$``, found in one pass: that regex backtracks quadratically over a
+    whitespace. pip's ``(^|\\s+)#.*$``, found in one pass: that regex backtracks quadratically over a
     long run of spaces."""
     at = line.find("#")
     while at >= 0 and not (line[at - 1].isspace() if at else at_start):
