@@ -74,7 +74,11 @@ def _calls_in(rel: str, data: bytes, helpers: list[Helper], module: str) -> list
     from envlint.facts.code.read_where import imports_of
     from envlint.facts.code.reader_table import load_table
 
+    from envlint.facts.formats.text import MAX_PARSE_NODES, syntax_size
+
     where: list[tuple[int, int]] | None = None
+    if syntax_size(data) > MAX_PARSE_NODES:
+        return []  # past the parse budget: the scan reports the file
     try:
         if rel.endswith(".ipynb"):
             from envlint.facts.code import notebook_cells

@@ -51,7 +51,12 @@ class ImportRef:
 
 
 def find_imports(path: Path, text: str, *, as_main: bool = False) -> list[ImportRef] | None:
-    """Every import of ``text``, in source order; None when it does not parse."""
+    """Every import of ``text``, in source order; None when it does not parse (or is past the parse
+    budget, :data:`envlint.facts.formats.text.MAX_PARSE_NODES`)."""
+    from envlint.facts.formats.text import MAX_PARSE_NODES, syntax_size
+
+    if syntax_size(text) > MAX_PARSE_NODES:
+        return None
     try:
         tree = ast.parse(text, filename=str(path))
     except (SyntaxError, ValueError, RecursionError, MemoryError):

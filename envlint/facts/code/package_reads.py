@@ -302,6 +302,10 @@ def scan_module(path: Path, module: str, packages: dict[str, Path], text: str) -
     """Reads of files next to the module's code; a syntax error is returned, not raised."""
     if not any(token in text for token in PREFILTER):
         return [], None
+    from envlint.facts.formats.text import MAX_PARSE_NODES, syntax_size
+
+    if syntax_size(text) > MAX_PARSE_NODES:  # past the parse budget: the scan of the tree says so
+        return [], None
     try:
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
