@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -154,8 +155,7 @@ def run_cli_subprocess(*args: str | os.PathLike[str], env: Mapping[str, str] | N
 
 
 def permissions_bind_us() -> bool:
-    """Whether ``chmod 000`` keeps this process out: False for root with its usual capabilities (the
-    chmod tests are skipped then; .ci/run runs them again as root without CAP_DAC_OVERRIDE, via setpriv)."""
+    """Whether ``chmod 000`` keeps this process out: False for root with its usual capabilities."""
     with tempfile.TemporaryDirectory() as directory:
         probe = Path(directory) / "probe"
         probe.write_text("")
@@ -167,3 +167,40 @@ def permissions_bind_us() -> bool:
         finally:
             probe.chmod(0o600)
     return False
+
+
+def without_file_powers() -> list[str] | None:
+    """A command prefix under which ``chmod 000`` keeps envlint out, as it does for a user without root.
+
+    Nothing for an ordinary user; for root, ``setpriv`` dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH
+    (``--reuid`` to an unprivileged user cannot work: the interpreter may live under /root, mode 0700).
+    None when neither works here; the permission tests then skip.
+    """
+    if permissions_bind_us():
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    prefix = [setpriv, "--inh-caps=-dac_override,-dac_read_search", "--bounding-set=-dac_override,-dac_read_search"]
+    with tempfile.TemporaryDirectory() as directory:
+        probe = Path(directory) / "probe"
+        probe.write_text("")
+        probe.chmod(0)
+        try:
+            result = subprocess.run([*prefix, sys.executable, "-I", "-S", "-c", f"open({str(probe)!r})"],
+                                    capture_output=True, text=True, timeout=60)
+        finally:
+            probe.chmod(0o600)
+    return prefix if "PermissionError" in result.stderr else None
+
+
+def run_json_without_file_powers(*args: str | os.PathLike[str], env: Mapping[str, str] | None = None,
+                                 ) -> tuple[int, dict]:
+    """The CLI in a subprocess that chmod 000 binds (see :func:`without_file_powers`), JSON out."""
+    prefix = without_file_powers()
+    assert prefix is not None, "callers skip when permissions cannot bind"
+    result = subprocess.run([*prefix, sys.executable, "-m", "envlint", *map(str, args), "--format", "json"],
+                            capture_output=True, text=True, env=dict(env) if env is not None else clean_environ(),
+                            timeout=300)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)

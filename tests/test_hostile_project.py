@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from project_cases import environ
-from support import permissions_bind_us, run_envlint
+from support import run_envlint, run_json_without_file_powers, without_file_powers
 from test_sarif import assert_valid, validator  # noqa: F401 - the schema validator fixture
 
 KNOWN = 'import dask.dataframe as dd\n\ndf = dd.read_csv("local_data.csv")\n'  # read by the workers
@@ -379,8 +379,8 @@ def test_a_gitignore_fifo_does_not_block_the_tree_walk(tmp_path: Path) -> None:
     assert_known_findings(report)
 
 
-@pytest.mark.skipif(not permissions_bind_us(),
-                    reason="root reads and lists what chmod 000 closes (the other unreadable cases cover root)")
+@pytest.mark.skipif(without_file_powers() is None,
+                    reason="chmod 000 cannot keep this process out here (root without setpriv)")
 def test_unreadable_file_and_directory_by_permissions(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "private.py").write_text(KNOWN)
@@ -389,9 +389,11 @@ def test_unreadable_file_and_directory_by_permissions(tmp_path: Path) -> None:
     (root / "closed" / "inside.py").write_text(KNOWN)
     (root / "closed").chmod(0)
     try:
-        report = report_of(root, tmp_path)
+        code, report = run_json_without_file_powers(root, "--no-env", "--offline", "--isolated", *SELECT,
+                                                    env=environ(tmp_path))
     finally:
         (root / "closed").chmod(0o755)
+    assert code == 1, report
     errors = el001(report)
     assert "Permission denied" in errors["private.py"]["message"]
     assert "cannot list directory" in errors["closed"]["message"]

@@ -169,6 +169,8 @@ class _Walk:
     """mtime of every directory listed (and of build directories skipped), for the walk cache."""
     ignore_files: dict[str, list[int] | None] = field(default_factory=dict)
     """[size, mtime_ns] of every ignore file read (None: looked for, absent), for the walk cache."""
+    outside_links: list[str] = field(default_factory=list)
+    """Symbolic links (relative to the root) that point out of the project: listed, never followed."""
 
     def problem(self, path: Path, reason: str) -> None:
         if self.ctx is not None:
@@ -238,12 +240,13 @@ class _Walk:
 
     def outside(self, link: str) -> bool:
         """A symbolic link out of the project is never followed: what lies outside is not the
-        project's, and a repository must not make envlint read the machine's files (an EL001 names it)."""
+        project's, and a repository must not make envlint read the machine's files. It is no error
+        either (``data -> /mnt/big/data`` is common): the run's skipped lines name it."""
         target = os.path.realpath(link)
         root = self.walked[0]
         if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
             return False
-        self.problem(Path(link), "a symbolic link to a path outside the project; not followed")
+        self.outside_links.append(os.path.relpath(link, self.root).replace(os.sep, "/"))
         return True
 
     def follow(self, link: str) -> bool:
@@ -558,7 +561,12 @@ def walk_tree(root: Path, exclude: Iterable[str] = (), ctx: Context | None = Non
     walk.walked.append(os.path.realpath(root))
     walk.walk(str(root), "", _ancestor_ignores(root, walk), 0)
     tree = ProjectTree(root, tuple(sorted(walk.files)), tuple(sorted(walk.skipped)))
-    clean = ctx is not None and len(ctx.problems.errors) == problems_before
+    if walk.outside_links and ctx is not None:
+        from envlint.diagnostics import Skipped
+
+        ctx.skipped.append(Skipped("project tree", "symbolic links to paths outside the project are not followed: "
+                                   + ", ".join(sorted(walk.outside_links))))
+    clean = ctx is not None and len(ctx.problems.errors) == problems_before and not walk.outside_links
     if cached is not None and clean and len(walk.walked) == 1:  # no problem to repeat, no symlinked directory
         walk_cache.save(root, cached, listed_ns, walk.dirs, walk.ignore_files, list(tree.files), list(tree.skipped_dirs))
     return tree
