@@ -55,6 +55,9 @@ class Finding:
     """Overrides the rule's default severity for this one finding (e.g. a yanked version is a warning)."""
     cell: int | None = None
     """A notebook's cell (1-based over every cell, markdown included); ``line``/``column`` are then in that cell."""
+    machine: bool = False
+    """About the configuration of the machine running envlint (a pip/uv file outside the project, a
+    ``PIP_*`` variable), not about the project: SARIF never places it on a project file."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class Diagnostic:
     help: str | None = None
     cell: int | None = None
     """Notebook cell number (1-based, every cell counted); ``line``/``column`` are inside that cell."""
+    machine: bool = False
+    """See :attr:`Finding.machine` (not part of the JSON output)."""
 
     def sort_key(self) -> tuple:
         return (

@@ -158,7 +158,7 @@ def _to_diagnostic(root: Path, r: Rule, f: Finding) -> Diagnostic:
         code=r.code, name=r.name, severity=f.severity or r.severity, message=f.message,
         path=relative_path(root, f.path), line=f.line, column=f.column,
         package=_canonical(f.package) if f.package else None,
-        package_version=f.package_version, help=f.help, cell=f.cell,
+        package_version=f.package_version, help=f.help, cell=f.cell, machine=f.machine,
     )
 
 

@@ -12,6 +12,13 @@ such as `~/Library/Application Support/pip/pip.conf` and `%APPDATA%\\pip\\pip.in
 `environment.yml`. It names the file and line, or the variable. An index URL equal to PyPI's is not
 reported. Whether a given installed distribution is actually missing from PyPI is SRC003.
 
+The configuration of the machine running envlint (its pip and uv files and `PIP_*`/`UV_*`
+variables, the environment's own `pip.conf`) is judged only when an environment on this machine is
+checked: a project-only run (`--no-env`, the `envlint` pre-commit hook, `--inspect REPORT`) judges the
+project's files alone, so a company mirror in `~/.config/pip/pip.conf` never fails a commit. Those
+findings name the machine's file (or variable); in SARIF they are tool notifications, never results on
+a project file.
+
 ## Why it breaks package sync
 Package sync installs the workers from PyPI (and conda channels) only. A distribution that came
 from a private index, a mirror with extra packages, or a local wheel directory may not exist on
@@ -62,7 +69,7 @@ def check(project: Project) -> Iterator[Finding]:
         yield Finding(
             message=f"{origin} sets {what}",
             path=str(where.path) if where else None, line=where.line if where else None,
-            column=where.column if where else None,
+            column=where.column if where else None, machine=setting.machine,
             help=("make sure every distribution installed from there is also on PyPI (`envlint --select SRC003` checks "
                   "the environment), and remove the setting if you no longer need it"),
         )

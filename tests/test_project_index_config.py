@@ -47,7 +47,9 @@ def test_plain_requirements_and_pypi_itself_are_clean(tmp_path: Path) -> None:
 def test_uv_index_uv_toml_and_uv_variables(tmp_path: Path) -> None:
     project = case("uv_index", tmp_path)
     env = environ(tmp_path, UV_INDEX="internal=https://uv.example.invalid/simple", UV_NO_CONFIG="")
-    code, report = lint(project, "--select", "SRC001", env=env)
+    # $UV_INDEX is this machine's configuration: judged in an environment run on this machine only
+    venv = make_venv(tmp_path / "venv")
+    code, report = lint(project, "--prefix", str(venv), "--select", "SRC001", env=env, no_env=False)
     assert found(report, "SRC001")[:2] == [("pyproject.toml", 8), ("uv.toml", 1)]
     text = "\n".join(messages(report, "SRC001"))
     assert "uv index 'pytorch-cpu' (explicit) in [tool.uv] in pyproject.toml sets a uv index" in text
@@ -166,14 +168,18 @@ def test_macos_user_pip_configuration_without_index_settings_is_clean(tmp_path: 
     mac_user = Path(env["HOME"]) / "Library" / "Application Support" / "pip" / "pip.conf"
     mac_user.parent.mkdir(parents=True)
     mac_user.write_text("[global]\ntimeout = 60\n[install]\ntrusted-host = mac.example.invalid\n")
-    code, report = lint(project, "--select", "SRC001", env=env)
+    venv = ("--prefix", str(make_venv(tmp_path / "venv")))
+    code, report = lint(project, *venv, "--select", "SRC001", env=env, no_env=False)
     assert report["diagnostics"] == [] and code == 0
     # and PIP_CONFIG_FILE=/dev/null turns it off like every other file
     mac_user.write_text("[global]\nindex-url = https://mac.example.invalid/simple\n")
-    code, report = lint(project, "--select", "SRC001", env=environ(tmp_path))
+    code, report = lint(project, *venv, "--select", "SRC001", env=environ(tmp_path), no_env=False)
     assert report["diagnostics"] == [] and code == 0
-    code, report = lint(project, "--select", "SRC001", env=env)
+    code, report = lint(project, *venv, "--select", "SRC001", env=env, no_env=False)
     assert found(report, "SRC001") == [(str(mac_user), 2)]
+    # a project-only run never judges this machine's configuration
+    code, report = lint(project, "--select", "SRC001", env=env)
+    assert report["diagnostics"] == [] and code == 0
 
 
 def test_comparing_with_pypi_does_not_load_the_http_stack(tmp_path: Path) -> None:

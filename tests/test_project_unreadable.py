@@ -23,7 +23,9 @@ def test_every_unparsable_file_is_reported_and_other_findings_survive(tmp_path: 
     user.parent.mkdir(parents=True)
     user.write_text("index-url = https://nosection.example.invalid/simple\n")
 
-    code, report = lint(project, "--select", "EL001,SRC001,DAT003,BLD", env=env)
+    # the user's pip.conf is read in an environment run on this machine (never in a project-only run)
+    venv = make_venv(tmp_path / "venv")
+    code, report = lint(project, "--prefix", str(venv), "--select", "EL001,SRC001,DAT003,BLD", env=env, no_env=False)
     el001 = _el001(report)
     assert (el001["requirements.txt"]["line"], el001["churn/broken.py"]["line"]) == (2, 3)
     assert "invalid requirement 'pandas>=2.0.*'" in el001["requirements.txt"]["message"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from pathlib import PurePosixPath
@@ -88,8 +89,21 @@ def _outside(path: str, report: Report) -> bool:
     return False
 
 
+def portable(path: str) -> str:
+    """A path as SARIF ``properties`` may carry it: never an absolute path into a home directory
+    (``/home/alice/x`` -> ``~/x``); other paths unchanged."""
+    home = os.path.expanduser("~").rstrip("/\\")
+    if home and home not in ("~", "/") and (path == home or path.startswith(home + "/")):
+        return "~" + path[len(home):]
+    return path
+
+
 def _anchor(d: Diagnostic, report: Report) -> tuple[str, int, int | None] | None:
-    """(relative path, line, column) GitHub can show for ``d``, or None when there is none."""
+    """(relative path, line, column) GitHub can show for ``d``, or None when there is none (then the
+    finding is a notification). A finding about the machine's own configuration has none: it is never
+    placed on a project file."""
+    if d.machine:
+        return None
     if d.path and not _outside(d.path, report):
         if d.cell is not None:  # a line in a cell is no line of the .ipynb file: point at the file
             return d.path, 1, None
@@ -186,7 +200,7 @@ def _result(d: Diagnostic, anchor: tuple[str, int, int | None], index: dict[str,
         if d.column:
             props["column"] = d.column
     if d.path and d.path != anchor[0]:
-        props["path"] = d.path  # where the finding itself is (e.g. a file in the environment)
+        props["path"] = portable(d.path)  # where the finding itself is (e.g. a file in the environment)
         if d.line:
             props["line"] = d.line
     if props:
@@ -209,7 +223,11 @@ def to_sarif(report: Report, automation_id: str | None = None) -> dict[str, Any]
     unlocated = 0
     for d in report.diagnostics:
         anchor = _anchor(d, report)
-        if anchor is None:
+        if anchor is None and d.machine:  # this machine's pip/uv configuration: no project file to point at
+            where = f" ({portable(d.path)}{f':{d.line}' if d.line else ''})" if d.path else ""
+            notifications.append(_notification(LEVEL[d.severity], f"{d.code}{where}: {_message(d, rules.get(d.code))}",
+                                               d.code))
+        elif anchor is None:
             unlocated += 1
             where = f" ({d.package} {d.package_version or ''})".rstrip() if d.package else ""
             notifications.append(_notification(LEVEL[d.severity], f"{d.code}{where}: {_message(d, rules.get(d.code))}",
@@ -264,7 +282,10 @@ def to_sarif(report: Report, automation_id: str | None = None) -> dict[str, Any]
     if report.target is not None:
         props["target"] = report.target
     if report.environment is not None:
-        props["environment"] = report.environment
+        env = dict(report.environment)
+        if isinstance(env.get("path"), str):
+            env["path"] = portable(env["path"])
+        props["environment"] = env
     run["properties"] = props
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 

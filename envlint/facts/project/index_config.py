@@ -16,6 +16,7 @@ home directory is its ``HOME``. Nothing is run; the files are parsed.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -175,13 +176,23 @@ def uv_environment(environ: dict[str, str]) -> list[IndexSetting]:
     return out
 
 
+def project_uv_config(environ: dict[str, str], root: Path, problems: Problems) -> list[IndexSetting]:
+    """The project's own ``uv.toml`` (a project file: read in every run, unless uv would ignore it)."""
+    if environ.get("UV_NO_CONFIG", "").strip().lower() in _TRUE or environ.get("UV_CONFIG_FILE"):
+        return []
+    return read_uv_config(root / "uv.toml", "the project's uv.toml", problems)
+
+
 def collect(environ: dict[str, str], root: Path, site_prefix: Path | None, problems: Problems) -> list[IndexSetting]:
-    """Index settings from pip's and uv's configuration files and variables (not the project's own files)."""
+    """Index settings from the configuration of the machine running envlint: pip's and uv's files and
+    variables, and the environment's own pip.conf (not the project's files, not its uv.toml); each
+    marked ``machine``. Read only when an environment on this machine is checked."""
     out: list[IndexSetting] = []
     for origin, path in pip_config_files(environ, site_prefix):
         out += read_pip_config(path, origin, problems)
     out += pip_environment(environ)
     for origin, path in uv_config_files(environ, root):
-        out += read_uv_config(path, origin, problems)
+        if origin != "the project's uv.toml":
+            out += read_uv_config(path, origin, problems)
     out += uv_environment(environ)
-    return out
+    return [dataclasses.replace(s, machine=True) for s in out]

@@ -89,6 +89,9 @@ class IndexSetting:
     """Human description: 'pip global config', 'requirements file', '$PIP_INDEX_URL', ..."""
     is_pypi: bool = False
     """The URL is PyPI's own Simple API endpoint (set by the project fact)."""
+    machine: bool = False
+    """Set by the configuration of the machine running envlint (its pip/uv files and variables, the
+    environment's own pip.conf), not by a project file."""
 
 
 @dataclass(frozen=True)
