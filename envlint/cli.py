@@ -121,6 +121,12 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
         value = getattr(args, opt)
         if value is not None and not value.exists():
             raise ConfigError(f"--{opt} {value}: no such file or directory")
+    if args.prefix is not None or args.python is not None:
+        from envlint.facts.environment.locate import explicit_problem
+
+        problem = explicit_problem(args.prefix, args.python)
+        if problem:
+            raise ConfigError(problem)
     config = load(root, cli_values, config_file=args.config, isolated=args.isolated,
                   paths=[p.resolve() for p in paths], python=args.python, prefix=args.prefix,
                   inspect=args.inspect, no_env=args.no_env, no_cache=args.no_cache,

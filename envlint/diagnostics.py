@@ -78,7 +78,7 @@ class Diagnostic:
     cell: int | None = None
     """Notebook cell number (1-based, every cell counted); ``line``/``column`` are inside that cell."""
     machine: bool = False
-    """See :attr:`Finding.machine` (not part of the JSON output)."""
+    """See :attr:`Finding.machine`."""
 
     def sort_key(self) -> tuple:
         return (

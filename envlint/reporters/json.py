@@ -37,6 +37,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "package_version": d.package_version,
                 "help": d.help,
                 "cell": d.cell,
+                "machine": d.machine,
             }
             for d in report.diagnostics
         ],

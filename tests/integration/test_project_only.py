@@ -58,6 +58,8 @@ def test_environment_run_names_the_machine_file_and_sarif_keeps_it_off_project_f
     paths = sorted((d["path"] or "", d["message"]) for d in _src001(report))
     assert any(p == str(user.pip_conf) and "mirror.example.invalid" in m for p, m in paths), paths
     assert any(p == "" and m.startswith("$PIP_FIND_LINKS") for p, m in paths), paths
+    assert {(d["path"] or "").endswith("requirements.txt"): d["machine"] for d in _src001(report)} == {
+        True: False, False: True}  # JSON says which findings are about this machine
 
     sarif = _json(user.run("services/api", "--prefix", venv, "--offline", "--format", "sarif"))
     run = sarif["runs"][0]

@@ -180,8 +180,11 @@ def from_python(python: Path) -> EnvLocation:
     try:
         out = run_capped([str(exe), "-I", "-S", "-c", _PROBE], env={"PATH": os.environ.get("PATH", "")})
         data = json.loads(out)
-    except (OSError, subprocess.SubprocessError, ValueError) as exc:
-        raise FactUnavailable(f"cannot ask interpreter {python}: {exc}", what="environment") from None
+    except ValueError:
+        raise FactUnavailable(f"{python} did not answer like a Python interpreter", what="environment") from None
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise FactUnavailable(f"cannot ask interpreter {python}: {exc.strerror if isinstance(exc, OSError) and exc.strerror else exc}",
+                              what="environment") from None
     prefix = Path(data["prefix"])
     dirs = []
     for key in ("purelib", "platlib"):
@@ -229,3 +232,24 @@ def discover(root: Path, environ: dict[str, str]) -> tuple[EnvLocation | None, l
         else:
             return from_prefix(local, ".venv"), notes
     return None, notes
+
+
+def explicit_problem(prefix: Path | None, python: Path | None) -> str | None:
+    """Why ``--prefix``/``--python`` does not name a Python environment/interpreter (None when it does).
+
+    An explicit choice that is wrong is a usage error (exit 2), not a run without environment rules.
+    """
+    try:
+        if prefix is not None:
+            from_prefix(prefix, "--prefix")
+        elif python is not None:
+            if python.is_dir():
+                return f"--python {python}: is a directory, not a Python interpreter (use --prefix for an environment)"
+            from_python(python)
+    except FactUnavailable as exc:
+        option = "--prefix" if prefix is not None else "--python"
+        what = "a Python environment" if prefix is not None else "a Python interpreter"
+        reason = " ".join(exc.reason.split())
+        return f"{option} {prefix if prefix is not None else python}: not {what} ({reason})"
+    return None
+
