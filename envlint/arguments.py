@@ -26,7 +26,8 @@ def check_parser() -> argparse.ArgumentParser:
     p = Parser(prog="envlint", description="Find what package sync cannot mirror onto Linux cluster "
                 "workers: system libraries, local data files, unsolvable pins, unbuildable local packages, "
                 "non-PyPI sources. Subcommands: `envlint rule CODE`, `envlint rules`.")
-    p.add_argument("paths", nargs="*", metavar="PATH", help="project root (default: .)")
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="the project directory (default: .), or files of one project to restrict the run to")
     p.add_argument("--version", action="version", version=f"envlint {__version__}")
     sel = p.add_argument_group("rule selection")
     sel.add_argument("--select", help="comma-separated codes or prefixes to enable (e.g. BLD,SRC001)")

@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None) -> int:
         return _check(check_parser().parse_args(argv), out)
     except ConfigError as exc:
         sys.stderr.write(f"envlint: error: {exc}\n")
+        if exc.hint:
+            sys.stderr.write(f"hint: {exc.hint}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("envlint: interrupted\n")
@@ -106,10 +108,10 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
     for p in paths:
         if not p.exists():
             raise ConfigError(f"{p}: no such file or directory")
-    # The project root: the directory given, or the deepest directory holding every PATH given;
-    # files and further PATHs restrict which project files the source rules read.
-    dirs = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]
-    root = Path(os.path.commonpath(dirs))
+    # One project per run (see envlint.workspace); file PATHs restrict which project files are read.
+    from envlint.workspace import project_root, repository_root
+
+    root = project_root(paths)
     cli_values = {
         "select": _csv(args.select), "ignore": _csv(args.ignore), "extend-select": _csv(args.extend_select),
         "ignore-packages": _csv(args.ignore_packages), "platform": args.platform,
@@ -130,7 +132,7 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
     config = load(root, cli_values, config_file=args.config, isolated=args.isolated,
                   paths=[p.resolve() for p in paths], python=args.python, prefix=args.prefix,
                   inspect=args.inspect, no_env=args.no_env, no_cache=args.no_cache,
-                  want_anchors=args.format == "sarif")
+                  want_anchors=args.format == "sarif", display_root=repository_root(root))
     _check_selectors(config, cli_values)
     report = run(config)
     options = Options(quiet=args.quiet, statistics=args.statistics,

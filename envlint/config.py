@@ -18,7 +18,11 @@ from envlint.diagnostics import Severity
 
 
 class ConfigError(Exception):
-    """Invalid configuration or usage; one line, exit code 2."""
+    """Invalid configuration or usage; one line (and an optional ``hint`` line), exit code 2."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 def _str_list(key: str, value: Any) -> list[str]:
@@ -184,6 +188,8 @@ class Config:
     resolver_timeout: float = 30.0
     resolver_max_rounds: int = 2000
     cache_dir: str | None = None
+    display_root: Path | None = None
+    """The repository root output paths are relative to (see envlint.workspace); None: the project root."""
     want_anchors: bool = False
     """The reporter needs every declaration and the main dependency file (SARIF)."""
     # the process environment (so tests and pre-commit can pass their own)

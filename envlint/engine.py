@@ -101,6 +101,9 @@ def run(config: Config) -> Report:
                         column=err.column, package=err.package, cell=err.cell)
             diagnostics.append(_to_diagnostic(config.root, el001, f))
     diagnostics = _filter(config, diagnostics)
+    display_root = config.display_root or config.root
+    if display_root != config.root:  # paths shown from the repository root (envlint.workspace)
+        diagnostics, anchors = _rebased(config.root, display_root, diagnostics, anchors)
     diagnostics = sorted({_printable(d) for d in diagnostics}, key=Diagnostic.sort_key)
 
     skipped = list(ctx.skipped) + [Skipped("configuration", why) for why in config.not_applied]
@@ -111,7 +114,7 @@ def run(config: Config) -> Report:
     location = ctx.peek("env_location") if not config.no_env else None
     target = ctx.peek("target")
     return Report(
-        root=config.root,
+        root=display_root,
         diagnostics=diagnostics,
         skipped=skipped,
         rules=[rule_info(r) for r in rules],
@@ -120,6 +123,18 @@ def run(config: Config) -> Report:
         environment_description=location.describe() if location is not None else None,
         **anchors,
     )
+
+
+def _rebased(project: Path, repository: Path, diagnostics: list[Diagnostic],
+             anchors: dict[str, Any]) -> tuple[list[Diagnostic], dict[str, Any]]:
+    from envlint.workspace import rebase
+
+    out = [replace(d, path=rebase(d.path, project, repository)) if d.path else d for d in diagnostics]
+    if anchors:
+        anchors = {"main_file": rebase(anchors["main_file"], project, repository),
+                   "declared": {name: (rebase(p, project, repository) or "", line, column)
+                                for name, (p, line, column) in anchors["declared"].items()}}
+    return out, anchors
 
 
 def _printable(item: Any) -> Any:

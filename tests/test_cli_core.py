@@ -106,7 +106,7 @@ def test_json_contract_shape_and_determinism(tmp_path: Path, conflict_venv: Path
     assert set(first) >= {"version", "envlint", "target", "diagnostics", "skipped"}
     [diag] = first["diagnostics"]
     assert list(diag) == ["code", "name", "severity", "message", "path", "line", "column", "package",
-                          "package_version", "help", "cell"]
+                          "package_version", "help", "cell", "machine"]
     assert diag["path"] is None and diag["line"] is None  # nothing declares dask here
     assert first["target"]["platform"] == "linux_x86_64"
 

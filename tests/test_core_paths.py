@@ -10,13 +10,14 @@ from support import clean_environ, find, make_venv, run_cli_subprocess, run_envl
 READ = "import pandas as pd\ndf = pd.read_csv('data/x.csv')\n# COILED n-tasks 1\n"  # a script run on the cluster
 
 
-def test_every_path_argument_is_linted_and_a_file_restricts_to_itself(tmp_path: Path) -> None:
+def test_several_projects_are_refused_and_a_file_restricts_to_itself(tmp_path: Path) -> None:
     for name in ("a", "b"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "load.py").write_text(READ)
     (tmp_path / "b" / "other.py").write_text(READ)
-    _, report = run_json(tmp_path / "a", tmp_path / "b", "--no-env", "--select", "DAT001")
-    assert sorted(d["path"] for d in report["diagnostics"]) == ["a/load.py", "b/load.py", "b/other.py"]
+    # never merged silently into their common parent (tests/integration/test_repository_paths.py)
+    code, _ = run_envlint(tmp_path / "a", tmp_path / "b", "--no-env", "--select", "DAT001")
+    assert code == 2
     _, report = run_json(tmp_path / "b" / "load.py", "--no-env", "--select", "DAT001")
     assert [d["path"] for d in report["diagnostics"]] == ["load.py"]
 

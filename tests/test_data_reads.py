@@ -325,12 +325,12 @@ def test_gitignore_files_above_the_root_apply_but_never_hide_the_root_itself(tmp
     write(repo / "proj" / "app.py")
     write(repo / "proj" / "generated" / "out.py")
     write(repo / "proj" / "a.tmp.py")
-    _, report = lint(repo / "proj")
-    assert {path for path, _, _ in reported(report)} == {"app.py"}
+    _, report = lint(repo / "proj")  # paths are shown from the repository root
+    assert {path for path, _, _ in reported(report)} == {"proj/app.py"}
     # a directory the repository ignores is still linted when it is the PATH given
     write(repo / "scratch" / "try.py")
     _, report = lint(repo / "scratch")
-    assert {path for path, _, _ in reported(report)} == {"try.py"}
+    assert {path for path, _, _ in reported(report)} == {"scratch/try.py"}
 
 
 @pytest.mark.parametrize("module", sorted(p.name for p in (FIXTURES / "readers").glob("*.py")))

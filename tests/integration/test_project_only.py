@@ -32,7 +32,7 @@ def test_no_env_judges_only_the_project_files(user: Userland) -> None:
     report = _json(user.run("--no-env", "services/api", "--offline", "--format", "json"))
     found = _src001(report)
     # the project's own requirements file is still judged ...
-    assert [d["path"] for d in found] == ["requirements.txt"]
+    assert [d["path"] for d in found] == ["services/api/requirements.txt"]
     # ... the machine's pip.conf and $PIP_FIND_LINKS are not
     text = user.run("--no-env", "services/api", "--offline").stdout
     assert "pip.conf" not in text and "PIP_FIND_LINKS" not in text and "mirror.example.invalid" not in text
@@ -49,7 +49,7 @@ def test_the_hook_passes_on_a_clean_project_behind_a_mirror(user: Userland) -> N
 def test_inspect_report_judges_only_the_project_files(user: Userland, tmp_path: Path) -> None:
     report_file = inspect_report(tmp_path / "laptop.json", [("requests", "2.32.3")])
     report = _json(user.run("services/api", "--inspect", report_file, "--offline", "--format", "json"))
-    assert [d["path"] for d in _src001(report)] == ["requirements.txt"]
+    assert [d["path"] for d in _src001(report)] == ["services/api/requirements.txt"]
 
 
 def test_environment_run_names_the_machine_file_and_sarif_keeps_it_off_project_files(user: Userland) -> None:
