@@ -17,7 +17,8 @@ def test_demo_snapshot_reports_the_documented_problems() -> None:
             ("LOC001", "acme-utils")} <= found
     assert report["target"]["platform"] == "linux_x86_64" and report["target"]["python"] == "3.10.14"
     by_code = {d["code"]: d for d in report["diagnostics"] if d["package"] == "dask"}
-    assert (by_code["PIN001"]["path"], by_code["PIN001"]["line"]) == ("requirements.txt", 3)
+    # paths from the repository root (the demo lives in this repository)
+    assert (by_code["PIN001"]["path"], by_code["PIN001"]["line"]) == ("examples/demo/requirements.txt", 3)
     [uvloop] = [d for d in report["diagnostics"] if d["code"] == "PIN002"]
     assert "not where this environment was made (darwin, arm64, Python 3.10.14)" in uvloop["message"]
 

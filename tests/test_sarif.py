@@ -311,7 +311,7 @@ def test_sarif_of_the_shipped_example_is_valid(validator: Any) -> None:
     # every result points into the example's requirements file (its declarations, or line 1 for what
     # it does not declare or lies outside it), with the distribution in properties
     for r in results:
-        assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "requirements.txt"
+        assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "examples/demo/requirements.txt"
     dask = [r for r in results if r["ruleId"] == "PIN001"]
     assert dask and dask[0]["properties"]["package"] == "dask"
 
