@@ -47,7 +47,9 @@ def check_parser() -> argparse.ArgumentParser:
     tgt.add_argument("--worker-glibc", help="the workers' glibc: manylinux wheels up to it install (default 2.31)")
     idx = p.add_argument_group("package index")
     idx.add_argument("--index-url", help="simple index to ask (default: PyPI)")
-    idx.add_argument("--offline", action="store_true", default=None, help="use only the index cache")
+    idx.add_argument("--offline", action=argparse.BooleanOptionalAction, default=None,
+                     help="use only the index cache: index rules answer from it or are skipped (the `envlint` "
+                          "pre-commit hook's default); --no-offline asks the index")
     idx.add_argument("--timeout", type=float, help="seconds per index request (default 15)")
     idx.add_argument("--cache-dir", help="index cache directory")
     out = p.add_argument_group("output")
