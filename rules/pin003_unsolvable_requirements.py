@@ -88,7 +88,8 @@ def check(install_sets: list[InstallSet], target: Target, index: Index, config: 
         if install_target is None:
             continue
         outcome = resolve(install.declared, install_target, index, timeout=config.resolver_timeout,
-                          max_rounds=config.resolver_max_rounds, deadline=deadline, preferred=installed_versions)
+                          max_rounds=config.resolver_max_rounds, deadline=deadline, preferred=installed_versions,
+                          label=install.label)
         if outcome.status == "undecided":
             undecided.setdefault(outcome.reason or "could not decide", []).append(install.label)
         elif outcome.status == "conflict" and outcome.conflict is not None:

@@ -23,7 +23,6 @@ import marshal
 import os
 import queue
 import re
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -163,7 +162,11 @@ class IndexClient:
         self.timeout = timeout
         self.retries = max(1, retries)
         self.workers = max(1, workers)
-        self.progress = sys.stderr.isatty() if progress is None else progress
+        if progress is None:
+            from envlint.progress import enabled
+
+            progress = enabled()
+        self.progress = progress
         self.stats = Stats()
         self.cache_dir = cache_dir
         self._session: requests.Session | None = None

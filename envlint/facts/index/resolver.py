@@ -388,9 +388,26 @@ def roots_of(declared: Iterable[DeclaredRequirement], target: Target) -> tuple[l
 
 def resolve(declared: Iterable[DeclaredRequirement], target: Target, index: Index, *, timeout: float,
             max_rounds: int, deadline: float | None = None, preferred: Mapping[str, Version] | None = None,
-            progress: Callable[[str, int], None] | None = None) -> Outcome:
+            progress: Callable[[str, int], None] | None = None, label: str = "") -> Outcome:
     """Resolve one install's declarations (see envlint.facts.project.install_sets), within ``timeout``
-    seconds or by ``deadline`` when given (several installs share one ``resolver-timeout``)."""
+    seconds or by ``deadline`` when given (several installs share one ``resolver-timeout``). On a
+    terminal a spinner on stderr says which install (``label``) is being resolved and how far it got."""
+    from envlint.progress import status
+
+    what = f"resolving {label} (PIN003)" if label else "resolving (PIN003)"
+    with status(what) as update:
+        def shown(name: str, count: int) -> None:
+            update(f"{what}: {count} projects, now {name}")
+            if progress is not None:
+                progress(name, count)
+
+        return _resolve(declared, target, index, timeout=timeout, max_rounds=max_rounds, deadline=deadline,
+                        preferred=preferred, progress=shown)
+
+
+def _resolve(declared: Iterable[DeclaredRequirement], target: Target, index: Index, *, timeout: float,
+             max_rounds: int, deadline: float | None, preferred: Mapping[str, Version] | None,
+             progress: Callable[[str, int], None] | None) -> Outcome:
     roots, external, constraints = roots_of(declared, target)
     if not roots:
         return Outcome("ok")
