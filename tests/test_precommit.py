@@ -41,6 +41,27 @@ def _base_environ(tmp: Path) -> dict[str, str]:
     return env
 
 
+def _machine_behind_a_mirror(tmp: Path, env: dict[str, str]) -> dict[str, str]:
+    """A fake HOME whose pip.conf is this machine's own user configuration (pre-commit's pip must still
+    install the hook) plus a company mirror's extra index, and PIP_FIND_LINKS set."""
+    home = tmp / "home"
+    conf = home / ".config" / "pip" / "pip.conf"
+    conf.parent.mkdir(parents=True)
+    real = Path(os.path.expanduser("~")) / ".config" / "pip" / "pip.conf"
+    text = real.read_text() if real.is_file() else "[global]\n"
+    mirror = tmp / "mirror" / "simple"
+    mirror.mkdir(parents=True)
+    if "extra-index-url" in text:
+        text = re.sub(r"(extra-index-url\s*=\s*)", rf"\1file://{mirror} ", text, count=1)
+    else:
+        text = text.replace("[global]\n", f"[global]\nextra-index-url = file://{mirror}\n", 1)
+    conf.write_text(text)
+    links = tmp / "find-links"
+    links.mkdir()
+    find_links = " ".join(filter(None, [env.get("PIP_FIND_LINKS"), str(links)]))
+    return {**env, "HOME": str(home), "PIP_FIND_LINKS": find_links}
+
+
 def _registry_unreachable(env: dict[str, str]) -> str | None:
     """Why pip cannot fetch the hook's build backend (None when it can). Uses pip's own configuration."""
     probe_env = {**env, "PIP_DEFAULT_TIMEOUT": "10", "PIP_RETRIES": "1"}
@@ -107,7 +128,7 @@ def test_hook_file_patterns() -> None:
     assert set(hooks) == {"envlint", "envlint-env"}
     for h in hooks.values():
         assert (h["language"], h["pass_filenames"], h["require_serial"]) == ("python", False, True)
-    assert hooks["envlint"]["entry"] == "envlint --no-env"
+    assert hooks["envlint"]["entry"] == "envlint --no-env --offline"  # project files only, no network
     assert hooks["envlint-env"]["entry"] == "envlint" and hooks["envlint-env"]["always_run"] is True
     files = re.compile(hooks["envlint"]["files"])
     for name in ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "requirements-dev.txt",
@@ -127,7 +148,7 @@ def _env_with(base: Path, wheels: Path, *requirements: str) -> Path:
 def test_try_repo_failing_then_passing_commit(tmp_path: Path) -> None:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    env = _base_environ(tmp_path)
+    env = _machine_behind_a_mirror(tmp_path, _base_environ(tmp_path))
     reason = _registry_unreachable(env)
     if reason:
         pytest.skip(f"pre-commit installs the hook from a package index: {reason}")
@@ -142,9 +163,9 @@ def test_try_repo_failing_then_passing_commit(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     _git(repo, "init", "-q")
-    # The hooks are checked for their wiring, not for this machine's pip configuration (SRC001) or
-    # the public index (offline, empty cache): only these rules run.
-    (repo / "envlint.toml").write_text(f'select = ["PIN001", "BLD001", "EL001"]\noffline = true\n'
+    # The hooks are checked for their wiring and for what they make of this machine's pip configuration
+    # (SRC001), not against the public index (offline, empty cache): only these rules run.
+    (repo / "envlint.toml").write_text(f'select = ["PIN001", "BLD001", "EL001", "SRC001"]\noffline = true\n'
                                        f'cache-dir = "{(tmp_path / "envlint-cache").as_posix()}"\n')
     (repo / ".gitignore").write_text(".venv/\n")
     (repo / "requirements.txt").write_text("# cluster pins\ndask==2022.1.0\ndistributed==2022.05.1\n")
@@ -170,6 +191,14 @@ def test_try_repo_failing_then_passing_commit(tmp_path: Path) -> None:
     [bld] = [line for line in project_block.splitlines() if "BLD001" in line]
     assert bld.startswith("setup.py:1:") and "BLD001 [error]" in bld and "numpy" in bld
     assert "PIN001 [error]" not in project_block  # --no-env: the project's files only
+    # the machine's pip.conf and $PIP_FIND_LINKS: never judged by the project-only hook; the
+    # environment hook judges them and names the file
+    assert "SRC001" not in project_block and "pip.conf" not in project_block
+    pip_conf = Path(env["HOME"]) / ".config" / "pip" / "pip.conf"
+    assert f"{pip_conf}:" in env_block and "SRC001 [warning]" in env_block
+    assert "$PIP_FIND_LINKS sets find-links" in env_block
+    (repo / "envlint.toml").write_text(f'select = ["PIN001", "BLD001", "EL001"]\noffline = true\n'
+                                       f'cache-dir = "{(tmp_path / "envlint-cache").as_posix()}"\n')
 
     # The fix: declare the build dependency, pin versions that agree, and work in a venv that has them.
     (repo / "pyproject.toml").write_text('[build-system]\nrequires = ["setuptools>=68", "numpy"]\n'
