@@ -11,14 +11,21 @@ import sys
 from pathlib import Path
 
 from envlint import __version__
+from envlint.reporters import FORMATS
 
 EXIT_USAGE = 2
 
 
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2 (argparse's convention too)
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"envlint: error: {message}\n")
+    """No silent abbreviation of long options; a usage error is one line and a hint, exit 2."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        sys.stderr.write(f"hint: `{self.prog} --help` lists the options\n")
         raise SystemExit(EXIT_USAGE)
 
 
@@ -53,17 +60,26 @@ def check_parser() -> argparse.ArgumentParser:
     idx.add_argument("--timeout", type=float, help="seconds per index request (default 15)")
     idx.add_argument("--cache-dir", help="index cache directory")
     out = p.add_argument_group("output")
-    out.add_argument("--format", choices=["text", "json", "sarif", "github"], default="text")
+    out.add_argument("--format", choices=list(FORMATS), default="text",
+                     help="output format: text for people, json (docs/json-output.md), sarif and github (docs/ci.md)")
     out.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
     out.add_argument("--quiet", "-q", action="store_true", help="only the findings")
-    out.add_argument("--statistics", action="store_true", help="a count per rule")
-    out.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    out.add_argument("--statistics", action="store_true", help="print only a table of counts per rule")
+    out.add_argument("--color", choices=["auto", "always", "never"], default="auto",
+                     help="colour in the text output (auto: only on a terminal, honouring NO_COLOR)")
+    out.add_argument("--show-settings", action="store_true",
+                     help="print the settings this run would use (after configuration files and options) and exit")
+    out.add_argument("--show-files", action="store_true", help="print the project files this run would read and exit")
     out.add_argument("--automation-id", help="SARIF runAutomationDetails.id (e.g. envlint/ci)")
     ex = p.add_argument_group("exit status")
     ex.add_argument("--fail-level", choices=["error", "warning", "info"], help="lowest severity that exits 1 (default warning)")
     ex.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     cfg = p.add_argument_group("configuration")
     cfg.add_argument("--config", type=Path, metavar="FILE", help="envlint.toml or pyproject.toml to use")
+    cfg.add_argument("--exclude", metavar="PATTERNS",
+                     help="comma-separated gitignore-style patterns of project files to skip (replaces `exclude`)")
+    cfg.add_argument("--extend-exclude", metavar="PATTERNS",
+                     help="patterns to skip on top of the configured `exclude`")
     cfg.add_argument("--isolated", action="store_true", help="ignore configuration files")
     cfg.add_argument("--no-cache", action="store_true",
                      help="neither read nor write the per-file scan cache (.envlint_cache/)")

@@ -18,27 +18,30 @@ EXIT_CLEAN, EXIT_FINDINGS = 0, 1
 
 def _rule_command(argv: list[str], out: IO[str]) -> int:
     from envlint.docs import rule_markdown
-    from envlint.registry import get_rule
+    from envlint.registry import all_rules, get_rule
 
     p = Parser(prog="envlint rule", description="Print a rule's documentation.")
-    p.add_argument("code")
+    p.add_argument("code", nargs="?", help="the rule's code, e.g. PIN001")
+    p.add_argument("--all", action="store_true", help="print every rule's documentation")
     args = p.parse_args(argv)
+    if args.all == (args.code is not None):
+        p.error("give a rule code or --all")
+    if args.all:
+        out.write("\n".join(rule_markdown(r) for r in all_rules()))
+        return EXIT_CLEAN
     rule = get_rule(args.code)
     if rule is None:
-        sys.stderr.write(f"envlint: error: unknown rule code {args.code!r} (see `envlint rules`)\n")
-        return EXIT_USAGE
+        raise ConfigError(f"unknown rule code {args.code!r}", hint="`envlint rules` lists every rule")
     out.write(rule_markdown(rule))
     return EXIT_CLEAN
 
 
 def _rules_command(argv: list[str], out: IO[str]) -> int:
-    from rich.table import Table
-
     from envlint.registry import all_rules
-    from envlint.reporters.text import make_console
 
     p = Parser(prog="envlint rules", description="List every rule.")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--format", choices=["text", "json"], default="text",
+                   help="text: a table on a terminal, one rule per line when piped; json: a list of objects")
     args = p.parse_args(argv)
     rules = all_rules()
     if args.format == "json":
@@ -48,6 +51,15 @@ def _rules_command(argv: list[str], out: IO[str]) -> int:
                    for r in rules], out, indent=2)
         out.write("\n")
         return EXIT_CLEAN
+    if not getattr(out, "isatty", lambda: False)():  # piped: one rule per line, never wrapped
+        width = max(len(r.name) for r in rules)
+        for r in rules:
+            out.write(f"{r.code}  {r.name:<{width}}  {r.severity.value:<7}  {r.summary}\n")
+        return EXIT_CLEAN
+    from rich.table import Table
+
+    from envlint.reporters.text import make_console
+
     table = Table(box=None, header_style="bold")
     for col in ("code", "name", "severity", "summary"):
         table.add_column(col, overflow="fold")
@@ -118,6 +130,7 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
         "target-python": args.target_python, "manylinux-glibc": args.manylinux_glibc,
         "worker-glibc": args.worker_glibc, "fail-level": args.fail_level, "index-url": args.index_url,
         "offline": args.offline, "timeout": args.timeout, "cache-dir": args.cache_dir,
+        "exclude": _csv(args.exclude), "extend-exclude": _csv(args.extend_exclude),
     }
     for opt in ("python", "prefix", "inspect", "config"):
         value = getattr(args, opt)
@@ -134,6 +147,11 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
                   inspect=args.inspect, no_env=args.no_env, no_cache=args.no_cache,
                   want_anchors=args.format == "sarif", display_root=repository_root(root))
     _check_selectors(config, cli_values)
+    if args.show_settings or args.show_files:
+        from envlint.show import show_files, show_settings
+
+        (show_settings if args.show_settings else show_files)(config, out)
+        return EXIT_CLEAN
     report = run(config)
     options = Options(quiet=args.quiet, statistics=args.statistics,
                       color={"auto": None, "always": True, "never": False}[args.color],

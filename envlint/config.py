@@ -130,6 +130,7 @@ KEYS: dict[str, Key] = {
     "ignore-packages": Key("ignore_packages", _str_list, "Distributions whose findings are dropped."),
     "per-path-ignores": Key("per_path_ignores", _per_path, 'Glob -> codes ignored in matching files, e.g. {"scripts/*" = ["DAT"]}.'),
     "exclude": Key("exclude", _str_list, "Extra gitignore-style patterns of project files to skip."),
+    "extend-exclude": Key("extend_exclude", _str_list, "Patterns to skip on top of `exclude` (e.g. from the command line)."),
     "remote-scripts": Key("remote_scripts", _str_list, "Gitignore-style patterns of scripts that run on the cluster (DAT001/DAT002 report every local read in them)."),
     "platform": Key("platform", _platform, "Target platform tag (default linux_x86_64)."),
     "target-python": Key("target_python", _python_version, "Target Python version (default: the environment's)."),
@@ -166,6 +167,7 @@ class Config:
     ignore_packages: list[str] = field(default_factory=list)
     per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    extend_exclude: list[str] = field(default_factory=list)
     remote_scripts: list[str] = field(default_factory=list)
     # target
     platform: str = "linux_x86_64"
@@ -203,7 +205,7 @@ def find_config_file(root: Path) -> tuple[Path, dict[str, Any]] | None:
     for directory in (root, *root.parents):
         own = directory / "envlint.toml"
         if own.is_file():
-            return own, _read(own)
+            return own, envlint_toml_settings(own, _read(own))
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
             try:
@@ -257,6 +259,27 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
 
+def envlint_toml_settings(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The settings of an ``envlint.toml``: its top level, or a ``[tool.envlint]`` table copied from
+    pyproject.toml (the layout the docs show), but not both."""
+    tool = data.get("tool")
+    if isinstance(tool, dict) and "envlint" in tool:
+        section = tool["envlint"]
+        if not isinstance(section, dict):
+            raise ConfigError(f"{path}: [tool.envlint] must be a table")
+        others = [k for k in data if k != "tool"] + [f"tool.{k}" for k in tool if k != "envlint"]
+        if others:
+            raise ConfigError(f"{path}: settings both at the top level and in [tool.envlint] ('{others[0]}'); "
+                              "envlint.toml takes its keys at the top level")
+        return section
+    return data
+
+
+def _table_of(source: str) -> str:
+    return "the top level of envlint.toml" if source.endswith("envlint.toml") and "[tool.envlint]" not in source \
+        else "[tool.envlint]" if source != "command line" else "the options"
+
+
 def apply(config: Config, values: dict[str, Any], source: str, *, base: Path | None = None,
           found: bool = False) -> None:
     """Validate ``values`` (kebab-case keys) and set them on ``config``.
@@ -272,7 +295,9 @@ def apply(config: Config, values: dict[str, Any], source: str, *, base: Path | N
             alt = key.replace("_", "-")
             if alt in KEYS:
                 hint = f" (did you mean '{alt}'?)"
-            raise ConfigError(f"{source}: unknown key '{key}' in [tool.envlint]{hint}")
+            elif key == "tool" and isinstance(value, dict):
+                hint = " (put the keys at the top level of envlint.toml, or in [tool.envlint] of pyproject.toml)"
+            raise ConfigError(f"{source}: unknown key '{key}' in {_table_of(source)}{hint}")
         try:
             parsed = spec.parse(key, value)
         except ValueError as exc:
@@ -297,6 +322,8 @@ def load(root: Path, cli_values: dict[str, Any] | None = None, *, config_file: P
         data = _read(config_file)
         if config_file.name == "pyproject.toml":
             data = data.get("tool", {}).get("envlint", {})
+        else:
+            data = envlint_toml_settings(config_file, data)
         config.config_file = config_file.resolve()
         apply(config, data, str(config_file), base=config.config_file.parent)
     elif not isolated:
@@ -306,4 +333,6 @@ def load(root: Path, cli_values: dict[str, Any] | None = None, *, config_file: P
             apply(config, data, str(found[0]), base=found[0].parent, found=True)
     if cli_values:
         apply(config, {k: v for k, v in cli_values.items() if v is not None}, "command line")
+    if config.extend_exclude:  # the walk reads one list; `--exclude` replaced `exclude` above
+        config.exclude = [*config.exclude, *(p for p in config.extend_exclude if p not in config.exclude)]
     return config

@@ -240,6 +240,8 @@ class IndexClient:
                     last = f"cannot connect ({_short(exc)})" if unreachable else f"connection failed ({_short(exc)})"
             except requests.RequestException as exc:
                 return Failure(f"request failed: {_short(exc)}")
+            except _TooLarge as exc:  # a size limit of envlint's, not a fault of the index
+                return Failure(str(exc))
             except _Malformed as exc:
                 return Failure(f"malformed response: {exc}")
             except _TooSlow:
@@ -383,7 +385,7 @@ class IndexClient:
                     return self._to_info(name, r, deadline)
                 except requests.exceptions.InvalidJSONError as exc:
                     raise _Malformed(_short(exc)) from exc
-                except (requests.RequestException, OfflineMiss, _Malformed, _TooSlow):
+                except (requests.RequestException, OfflineMiss, _Malformed, _TooLarge, _TooSlow):
                     raise  # e.g. a timeout while the body streams in
                 except Exception as exc:  # JSON/HTML/content-type errors of a bad body
                     raise _Malformed(_short(exc)) from exc
@@ -498,7 +500,7 @@ class IndexClient:
                 r.raise_for_status()
                 size = r.headers.get("Content-Length", "")
                 if size.isdigit() and int(size) > max_size:
-                    raise _Malformed(f"{what} is larger than {max_size // (1024 * 1024)} MB; not read")
+                    raise _TooLarge(f"{what} is larger than {max_size // (1024 * 1024)} MB; not read")
                 data = read_body(r, limit, max_size=max_size, what=what)
             for algo, expected in digests:
                 if algo in hashlib.algorithms_available:
@@ -537,6 +539,10 @@ class _Malformed(Exception):
     """The index answered, but the body cannot be read."""
 
 
+class _TooLarge(Exception):
+    """The file is larger than envlint reads (MAX_DOWNLOAD); the index did nothing wrong."""
+
+
 class _TooSlow(Exception):
     """The body was still coming in at the deadline (each read in time, the whole too slow)."""
 
@@ -559,7 +565,7 @@ def read_body(r: requests.Response, deadline: float, *, max_size: int | None = N
         chunks.append(chunk)
         size += len(chunk)
         if max_size is not None and size > max_size:
-            raise _Malformed(f"{what} is larger than {max_size // (1024 * 1024)} MB; not read")
+            raise _TooLarge(f"{what} is larger than {max_size // (1024 * 1024)} MB; not read")
         if time.monotonic() > deadline:
             raise _TooSlow()
     body = b"".join(chunks)

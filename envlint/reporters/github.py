@@ -62,8 +62,8 @@ def render(report: Report, stream: IO[str], options: Options) -> None:
         stream.write(annotation(d) + "\n")
     if options.quiet:
         return
-    n = len(report.diagnostics)
-    stream.write(f"envlint: {n} problem{'s' if n != 1 else ''}" if n else "envlint: all checks passed")
-    stream.write("\n")
     for s in report.skipped:
         stream.write(escape_data(f"envlint: skipped {s.what}: {s.reason}") + "\n")
+    n = len(report.diagnostics)  # the summary line comes last
+    stream.write(f"envlint: {n} problem{'s' if n != 1 else ''}" if n else "envlint: all checks passed")
+    stream.write("\n")

@@ -64,6 +64,9 @@ def _line(d: Diagnostic, with_path: bool) -> Text:
 
 def render(report: Report, stream: IO[str], options: Options) -> None:
     console = make_console(stream, options.color)
+    if options.statistics:  # only the table (ruff's --statistics)
+        _statistics(console, report)
+        return
     by_file = [d for d in report.diagnostics if d.path]
     by_package = [d for d in report.diagnostics if not d.path]
     for d in by_file:
@@ -83,24 +86,8 @@ def render(report: Report, stream: IO[str], options: Options) -> None:
         console.print(Text("  ") + _line(d, False))
         if d.help and not options.quiet:
             console.print(Text("    help: ", style="dim") + Text(clean(d.help)))
-    if options.statistics:
-        counts = Counter((d.code, d.name, d.severity.value) for d in report.diagnostics)
-        table = Table(show_header=True, header_style="bold", box=None)
-        for col in ("count", "code", "name", "severity"):
-            table.add_column(col, justify="right" if col == "count" else "left")
-        for (code, name, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            table.add_row(str(n), code, name, sev)
-        console.print(table)
     if options.quiet:
         return
-    if report.diagnostics:
-        counts = Counter(d.severity for d in report.diagnostics)
-        parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in
-                 (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
-        n = len(report.diagnostics)
-        console.print(Text(f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}).", style="bold"))
-    else:
-        console.print(Text("All checks passed.", style="bold green"))
     for what, reason in _grouped_skips(report.skipped):
         console.print(Text("Skipped ", style="dim") + Text(clean(what)) + Text(": ") + Text(clean(reason)))
     if report.environment_description:
@@ -109,6 +96,25 @@ def render(report: Report, stream: IO[str], options: Options) -> None:
         t = report.target
         console.print(Text("Target: ", style="dim") + Text(clean(f"{t['platform']}, CPython {t['python']} "
                                                                   f"({t['python_source']}), glibc {t['worker_glibc']}")))
+    # the summary line comes last, where the eye lands (ruff, pytest)
+    if report.diagnostics:
+        counts = Counter(d.severity for d in report.diagnostics)
+        parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in
+                 (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+        n = len(report.diagnostics)
+        console.print(Text(f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}).", style="bold"))
+    else:
+        console.print(Text("All checks passed.", style="bold green"))
+
+
+def _statistics(console: Console, report: Report) -> None:
+    counts = Counter((d.code, d.name, d.severity.value) for d in report.diagnostics)
+    table = Table(show_header=True, header_style="bold", box=None)
+    for col in ("count", "code", "name", "severity"):
+        table.add_column(col, justify="right" if col == "count" else "left")
+    for (code, name, sev), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        table.add_row(str(n), code, name, sev)
+    console.print(table)
 
 
 def _grouped_skips(skipped: list) -> list[tuple[str, str]]:
