@@ -18,6 +18,7 @@ from envlint.registry import Rule, all_rules
 from envlint.report import Report
 
 INPUT_ERROR_CODE = "EL001"
+UNUSED_SUPPRESSION_CODE = "EL002"
 
 
 def _specificity(code: str, selectors: list[str]) -> int:
@@ -100,7 +101,11 @@ def run(config: Config) -> Report:
             f = Finding(message=f"cannot read {err.path}: {err.reason}", path=err.path, line=err.line,
                         column=err.column, package=err.package, cell=err.cell)
             diagnostics.append(_to_diagnostic(config.root, el001, f))
-    diagnostics = _filter(config, diagnostics)
+    used: set[tuple[str, int, str]] = set()
+    diagnostics = _filter(config, diagnostics, used)
+    el002 = next((r for r in rules if r.code == UNUSED_SUPPRESSION_CODE), None)
+    if el002 is not None:
+        diagnostics += _unused_suppressions(config, ctx, rules, unavailable, used, el002)
     display_root = config.display_root or config.root
     if display_root != config.root:  # paths shown from the repository root (envlint.workspace)
         diagnostics, anchors = _rebased(config.root, display_root, diagnostics, anchors)
@@ -123,6 +128,30 @@ def run(config: Config) -> Report:
         environment_description=location.describe() if location is not None else None,
         **anchors,
     )
+
+
+def _unused_suppressions(config: Config, ctx: Context, rules: list[Rule],
+                         unavailable: dict[tuple[str, str], list[str]], used: set[tuple[str, int, str]],
+                         el002: Rule) -> list[Diagnostic]:
+    """EL002 (envlint.suppressions): comments that suppressed nothing, for codes whose rules all ran."""
+    from envlint.registry import known_codes
+    from envlint.suppressions import comments_in, unused
+
+    tree = ctx.peek("project_tree")
+    if tree is None or Path(tree.root) != config.root:
+        return []
+    skips = " ".join([what for what, _ in unavailable] + [c for codes in unavailable.values() for c in codes]
+                     + [s.what for s in ctx.skipped])
+    index_skipped = any(w.startswith(("index", "resolver")) for w in skips.split())
+    enabled = {r.code: r for r in rules}
+
+    def complete(selector: str) -> bool:
+        matching = [r for code, r in enabled.items() if code.startswith(selector)]
+        return bool(matching) and not any(r.code in skips or (index_skipped and "index" in r.all_facts)
+                                          for r in matching)
+
+    findings = unused(comments_in(tree.root, tree.files), used, known_codes(), complete)
+    return _filter(config, [_to_diagnostic(config.root, el002, f) for f in findings], by_line=False)
 
 
 def _rebased(project: Path, repository: Path, diagnostics: list[Diagnostic],
@@ -227,7 +256,10 @@ def suppressions(text: str | None) -> tuple[str, ...] | None:
     return tuple(found) or None
 
 
-def _filter(config: Config, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+def _filter(config: Config, diagnostics: list[Diagnostic], used: set[tuple[str, int, str]] | None = None,
+            by_line: bool = True) -> list[Diagnostic]:
+    """Drop ignored packages, per-path ignores and (``by_line``) findings a line's ``# envlint: ignore``
+    names; ``used`` collects (path, line, selector) of each comment that suppressed something (EL002)."""
     ignored_packages = {_canonical(p) for p in config.ignore_packages}
     lines = _Lines(config.root)
     line_suppressions: dict[tuple[str, int], tuple[str, ...] | None] = {}
@@ -240,12 +272,15 @@ def _filter(config: Config, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             for pattern, codes in config.per_path_ignores.items()
         ):
             continue
-        if d.path and d.line and d.cell is None and not Path(d.path).is_absolute():
+        if by_line and d.path and d.line and d.cell is None and not Path(d.path).is_absolute():
             key = (d.path, d.line)
             if key not in line_suppressions:  # one look per line, however many findings it has
                 line_suppressions[key] = suppressions(lines.line(d.path, d.line))
             names = line_suppressions[key]
-            if names is not None and any(d.code.startswith(c) for c in names):
+            matched = [c for c in names or () if d.code.startswith(c)]
+            if matched:
+                if used is not None:
+                    used.update((d.path, d.line, c) for c in matched)
                 continue
         out.append(d)
     return out
