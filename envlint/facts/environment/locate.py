@@ -35,8 +35,13 @@ class EnvLocation:
     notes: tuple[str, ...] = field(default=())
 
     def describe(self) -> str:
+        """For people: the path relative to the working directory when it lies inside it."""
         kind = {"inspect": "pip inspect report"}.get(self.kind, self.kind)
-        return f"{kind} {self.path} (found via {self.how})"
+        try:
+            shown = self.path.relative_to(Path.cwd()).as_posix() or "."
+        except (ValueError, OSError):
+            shown = str(self.path)
+        return f"{kind} {shown} (found via {self.how})"
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "path": str(self.path), "how": self.how,
