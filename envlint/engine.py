@@ -49,7 +49,7 @@ def run(config: Config) -> Report:
     findings: list[tuple[Rule, Finding]] = []
     unavailable: dict[tuple[str, str], list[str]] = {}
     for r in rules:
-        if r.code == INPUT_ERROR_CODE:
+        if r.code in (INPUT_ERROR_CODE, UNUSED_SUPPRESSION_CODE):  # reported by the engine itself, below
             continue
         # Each check of a rule runs on its own: one part may be skipped (its facts unavailable)
         # while another part of the same code still runs.
@@ -133,24 +133,21 @@ def run(config: Config) -> Report:
 def _unused_suppressions(config: Config, ctx: Context, rules: list[Rule],
                          unavailable: dict[tuple[str, str], list[str]], used: set[tuple[str, int, str]],
                          el002: Rule) -> list[Diagnostic]:
-    """EL002 (envlint.suppressions): comments that suppressed nothing, for codes whose rules all ran."""
+    """EL002, run last: it needs to know which comments hid a finding (``used``) and which rules ran
+    completely (a rule skipped in whole or in part, or one that asks a failed index, did not)."""
+    from envlint.facts.code.suppressions import SuppressionUse
     from envlint.registry import known_codes
-    from envlint.suppressions import comments_in, unused
 
-    tree = ctx.peek("project_tree")
-    if tree is None or Path(tree.root) != config.root:
+    comments = ctx.peek("suppression_comments")
+    if not comments:
         return []
     skips = " ".join([what for what, _ in unavailable] + [c for codes in unavailable.values() for c in codes]
                      + [s.what for s in ctx.skipped])
     index_skipped = any(w.startswith(("index", "resolver")) for w in skips.split())
-    enabled = {r.code: r for r in rules}
-
-    def complete(selector: str) -> bool:
-        matching = [r for code, r in enabled.items() if code.startswith(selector)]
-        return bool(matching) and not any(r.code in skips or (index_skipped and "index" in r.all_facts)
-                                          for r in matching)
-
-    findings = unused(comments_in(tree.root, tree.files), used, known_codes(), complete)
+    complete = frozenset(r.code for r in rules if r.code not in skips
+                         and not (index_skipped and "index" in r.all_facts))
+    use = SuppressionUse(frozenset(used), frozenset(known_codes()), complete, frozenset(r.code for r in rules))
+    findings = [f for check in el002.checks for f in check.fn(comments, use) or ()]
     return _filter(config, [_to_diagnostic(config.root, el002, f) for f in findings], by_line=False)
 
 

@@ -30,11 +30,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding, Severity
+from envlint.facts.code.suppressions import Comment, SuppressionUse
 from envlint.registry import rule
 
 
 @rule(code="EL002", name="unused-suppression", severity=Severity.WARNING,
       summary="A `# envlint: ignore` comment names an unknown code or suppresses nothing")
-def check() -> Iterator[Finding]:
-    # The engine reports the suppression comments that hid no finding under this code.
-    return iter(())
+def check(suppression_comments: list[Comment], suppression_use: SuppressionUse) -> Iterator[Finding]:
+    # Run by the engine after it has filtered the other rules' findings (it knows which comments hid one).
+    use = suppression_use
+    for c in suppression_comments:
+        where = {"path": c.path, "line": c.line, "column": c.column}
+        if not c.codes:
+            if (c.path, c.line, "") not in use.used and use.ran_completely(""):
+                yield Finding(message="`# envlint: ignore` suppresses nothing on this line", **where,
+                              help="remove the comment: it hides nothing now and would hide any finding that "
+                                   "appears on this line later")
+            continue
+        for code in c.codes:
+            if not any(k.startswith(code) for k in use.known):
+                yield Finding(message=f"unknown rule code '{code}' in `# envlint: ignore[...]`", **where,
+                              help="fix the code (`envlint rules` lists them) or remove it")
+            elif (c.path, c.line, code) not in use.used and use.ran_completely(code):
+                yield Finding(message=f"unused suppression: no {code} finding on this line", **where,
+                              help=f"remove {code} from the comment: it hides nothing now and would hide a finding "
+                                   "that appears on this line later")

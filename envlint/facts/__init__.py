@@ -31,6 +31,7 @@ PROVIDERS: dict[str, str] = {
     "install_sets": "envlint.facts.project.install_sets:build",
     "project_tree": "envlint.facts.code.tree:build",
     "data_reads": "envlint.facts.code.data_reads:build",
+    "suppression_comments": "envlint.facts.code.suppressions:build",
     "index": "envlint.facts.index.fact:build",
     "installed_versions": "envlint.facts.index.installed:installed_versions",
     "system_requirements": "envlint.facts.environment.system_requirements:build",
