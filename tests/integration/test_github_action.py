@@ -85,6 +85,19 @@ def _expand(value: str, inputs: dict[str, str]) -> str:
     return re.sub(r"\$\{\{(.*?)\}\}", repl, value)
 
 
+def _action_checkout(tmp: Path) -> Path:
+    """What the runner checks out for ``uses: OWNER/envlint@SHA``: the tracked (and new, not ignored)
+    files of this work tree, without build output a local build left behind."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=REPO,
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    checkout = tmp / "action-checkout"
+    for name in filter(None, listed):
+        if (REPO / name).is_file():
+            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / name, checkout / name)
+    return checkout
+
+
 def _run_action(action: dict, given: dict[str, str], cwd: Path, env: dict[str, str], runner_temp: Path) -> dict:
     """Run the composite action's steps as the runner would; returns {"exit-code": ..., "uploaded": ...}."""
     inputs = _inputs(action, given)
@@ -106,7 +119,7 @@ def _run_action(action: dict, given: dict[str, str], cwd: Path, env: dict[str, s
                 continue
         github_output = runner_temp / f"output-{step.get('id', 'x')}"
         github_output.write_text("")
-        step_env = {**env, "GITHUB_ACTION_PATH": str(REPO), "RUNNER_TEMP": str(runner_temp),
+        step_env = {**env, "GITHUB_ACTION_PATH": env["ACTION_CHECKOUT"], "RUNNER_TEMP": str(runner_temp),
                     "GITHUB_OUTPUT": str(github_output)}
         step_env.update({k: _expand(str(v), inputs) for k, v in (step.get("env") or {}).items()})
         proc = _bash(step["run"], cwd, step_env)
@@ -135,6 +148,7 @@ def test_the_workflow_and_the_action_run_as_written(tmp_path: Path) -> None:
     env["PATH"] = f"{python_dir}{os.pathsep}{env['PATH']}"
     runner_temp = tmp_path / "runner-temp"
     runner_temp.mkdir()
+    env["ACTION_CHECKOUT"] = str(_action_checkout(tmp_path))
 
     workflow = _workflow()
     assert workflow["permissions"] == WORKFLOW_PERMISSIONS
