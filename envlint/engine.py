@@ -103,19 +103,13 @@ def run(config: Config) -> Report:
             diagnostics.append(_to_diagnostic(config.root, el001, f))
     used: set[tuple[str, int, str]] = set()
     diagnostics = _filter(config, diagnostics, used)
-    el002 = next((r for r in rules if r.code == UNUSED_SUPPRESSION_CODE), None)
-    if el002 is not None:
-        diagnostics += _unused_suppressions(config, ctx, rules, unavailable, used, el002)
+    diagnostics += _unused_suppressions(config, ctx, rules, unavailable, used)
     display_root = config.display_root or config.root
     if display_root != config.root:  # paths shown from the repository root (envlint.workspace)
         diagnostics, anchors = _rebased(config.root, display_root, diagnostics, anchors)
     diagnostics = sorted({_printable(d) for d in diagnostics}, key=Diagnostic.sort_key)
 
-    skipped = list(ctx.skipped) + [Skipped("configuration", why) for why in config.not_applied]
-    for (what, reason), codes in unavailable.items():
-        skipped.append(Skipped(f"{what}: {', '.join(sorted(codes))}", reason))
-    skipped = sorted({_printable(s) for s in skipped}, key=lambda s: (s.what, s.reason))
-
+    skipped = _skipped(ctx, unavailable, config.not_applied)
     location = ctx.peek("env_location") if not config.no_env else None
     target = ctx.peek("target")
     return Report(
@@ -130,16 +124,24 @@ def run(config: Config) -> Report:
     )
 
 
+def _skipped(ctx: Context, unavailable: dict[tuple[str, str], list[str]], not_applied: list[str]) -> list[Skipped]:
+    skipped = list(ctx.skipped) + [Skipped("configuration", why) for why in not_applied]
+    for (what, reason), codes in unavailable.items():
+        skipped.append(Skipped(f"{what}: {', '.join(sorted(codes))}", reason))
+    return sorted({_printable(s) for s in skipped}, key=lambda s: (s.what, s.reason))
+
+
 def _unused_suppressions(config: Config, ctx: Context, rules: list[Rule],
-                         unavailable: dict[tuple[str, str], list[str]], used: set[tuple[str, int, str]],
-                         el002: Rule) -> list[Diagnostic]:
+                         unavailable: dict[tuple[str, str], list[str]],
+                         used: set[tuple[str, int, str]]) -> list[Diagnostic]:
     """EL002, run last: it needs to know which comments hid a finding (``used``) and which rules ran
     completely (a rule skipped in whole or in part, or one that asks a failed index, did not)."""
     from envlint.facts.code.suppressions import SuppressionUse
     from envlint.registry import known_codes
 
-    comments = ctx.peek("suppression_comments")
-    if not comments:
+    el002 = next((r for r in rules if r.code == UNUSED_SUPPRESSION_CODE), None)
+    comments = ctx.peek("suppression_comments") if el002 is not None else None
+    if el002 is None or not comments:
         return []
     skips = " ".join([what for what, _ in unavailable] + [c for codes in unavailable.values() for c in codes]
                      + [s.what for s in ctx.skipped])
