@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from userland import Userland, make_userland
+from userland import REMOTE, Userland, make_userland
 
 APP = "services/api/app.py"
 
@@ -41,8 +41,8 @@ def test_every_format_reports_the_path_from_the_repository_root(user: Userland, 
 def test_suppressions_and_per_path_ignores_still_read_the_project(user: Userland) -> None:
     (user.project / "envlint.toml").write_text('[per-path-ignores]\n"scripts/*" = ["DAT"]\n')
     (user.project / "scripts").mkdir()
-    (user.project / "scripts" / "load.py").write_text("open('data/a.csv')\n")
-    (user.project / "other.py").write_text("open('data/b.csv')  # envlint: ignore[DAT001]\n")
+    (user.project / "scripts" / "load.py").write_text("open('data/a.csv')\n" + REMOTE)
+    (user.project / "other.py").write_text("open('data/b.csv')  # envlint: ignore[DAT001]\n" + REMOTE)
     report = json.loads(_run(user, "services/api", "--format", "json"))
     assert [d["path"] for d in report["diagnostics"]] == [APP]
 
@@ -58,7 +58,7 @@ def test_outside_a_git_repository_paths_start_at_the_working_directory(tmp_path:
 
 def test_a_file_argument_is_checked_in_its_project(user: Userland) -> None:
     (user.project / "pkg").mkdir()
-    (user.project / "pkg" / "load.py").write_text("open('data/a.csv')\n")
+    (user.project / "pkg" / "load.py").write_text("open('data/a.csv')\n" + REMOTE)
     report = json.loads(_run(user, "services/api/pkg/load.py", "--format", "json"))
     assert [d["path"] for d in report["diagnostics"]] == ["services/api/pkg/load.py"]
 

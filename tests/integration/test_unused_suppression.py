@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from userland import Userland, make_userland
+from userland import REMOTE, Userland, make_userland
 
 READ = 'open("data/a.csv")'
 
@@ -19,7 +19,7 @@ def _el002(user: Userland, *args: str) -> list[tuple[str, int, str]]:
 
 
 def _app(user: Userland, *lines: str) -> None:
-    (user.project / "app.py").write_text("\n".join(lines) + "\n")
+    (user.project / "app.py").write_text("\n".join(lines) + "\n" + REMOTE)
 
 
 def test_unused_and_unknown_codes_fire_used_ones_do_not(tmp_path: Path) -> None:

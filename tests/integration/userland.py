@@ -32,12 +32,16 @@ version = "0.1.0"
 dependencies = ["requests>=2"]
 """
 
+#: A Coiled batch script (its ``# COILED`` options say it runs on the cluster), so DAT001 reports its read.
 APP = """\
 import json
 
 with open("data/settings.json") as fh:
     SETTINGS = json.load(fh)
+# COILED --vm-type m6i.xlarge
 """
+#: Appended to a test's own script so that its reads run on the cluster (see APP).
+REMOTE = "# COILED --vm-type m6i.xlarge\n"
 
 
 @dataclass
