@@ -52,8 +52,8 @@ from envlint.registry import rule
 def check(project: Project) -> Iterator[Finding]:
     seen: set[tuple[str, str, str | None, int | None, str | None]] = set()
     for setting in project.index_settings:
-        if setting.is_pypi:
-            continue
+        if setting.is_pypi or (setting.machine and not project.environment_on_this_machine):
+            continue  # PyPI itself; this machine's configuration in a project-only run
         key = (setting.kind, setting.value, str(setting.where.path) if setting.where else None,
                setting.where.line if setting.where else None, setting.variable)
         if key in seen:

@@ -95,10 +95,12 @@ def build(ctx: Context) -> Project:
                 project.index_settings += [_option_setting(o, root, "environment.yml pip options")
                                            for o in env_yml.options if _is_index_option(o.name)]
     project.index_settings += index_config.project_uv_config(config.environ, root, problems)
-    if location is not None and location.kind != "inspect":
-        # The machine's pip/uv configuration is judged only when an environment on this machine is
-        # checked: a project-only run (--no-env, the pre-commit hook, --inspect) reads the project alone.
-        project.index_settings += index_config.collect(config.environ, root, location.path, problems)
+    # The machine's pip/uv configuration (marked `machine`): where this machine's pip would fetch build
+    # requirements (BLD002) in every run; SRC001 judges it only when an environment on this machine is
+    # checked (a project-only run: --no-env, the pre-commit hook, --inspect, no environment found).
+    project.environment_on_this_machine = location is not None and location.kind != "inspect"
+    site_prefix = location.path if project.environment_on_this_machine and location is not None else None
+    project.index_settings += index_config.collect(config.environ, root, site_prefix, problems)
     project.index_settings = _mark_pypi(project.index_settings, config.cache_dir)
 
     project.local_packages = ctx.get("local_packages")

@@ -224,6 +224,9 @@ class Project:
     of SRC002, which points at the declaring line)."""
     files: list[Path] = field(default_factory=list)
     """Project files that were read (pyproject.toml, requirements files, ...)."""
+    environment_on_this_machine: bool = False
+    """An environment on the machine running envlint is checked (not --no-env, not --inspect): only then
+    is this machine's pip/uv configuration (the ``machine`` index settings) about what gets mirrored."""
     tree_requirements: list[DeclaredRequirement] = field(default_factory=list)
     """Lines of requirements files elsewhere in the tree (``docs/requirements.txt``, a sub-project's
     ``requirements-dev.txt``, ``.ci/*.txt``): read for their sources (SRC001, SRC002), not installed with
