@@ -42,6 +42,7 @@ from envlint.index.freshness import (
     servable,
     write_record,
 )
+from envlint.index import file_memo
 from envlint.index.models import FileRecord, IndexFile, ProjectInfo, group_records, pack_group, record_of
 
 if TYPE_CHECKING:
@@ -69,10 +70,6 @@ MAX_PAGE = 64 * 1024 * 1024
 #: The most files (JSON entries, HTML anchors) a project page may list; PyPI's largest pages list tens
 #: of thousands. Larger pages are refused before they are parsed (a look-up skipped, saying why).
 MAX_PAGE_FILES = 200_000
-#: Small files whose index digest was checked (PEP 658 metadata, mostly), kept by URL so that a warm run
-#: answers them without loading the HTTP stack; read back only when they still match that digest.
-FILES_DIR = "files-v1"
-FILE_MEMO_MAX = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -460,34 +457,11 @@ class IndexClient:
         got = self._map([url], lambda u: self._fetch(u, what, digests, limit, max_size), limit, "index downloads")
         return got[url]  # type: ignore[return-value]
 
-    def _memo_file(self, url: str) -> Path:
-        digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
-        return self.cache_dir / FILES_DIR / digest[:2] / digest
-
     def _remembered(self, url: str, digests: tuple[tuple[str, str], ...]) -> bytes | None:
-        """A small file fetched before whose bytes still match the index's digest (None otherwise)."""
-        if not any(algo in hashlib.algorithms_available for algo, _ in digests):
-            return None
-        try:
-            data = self._memo_file(url).read_bytes()
-        except OSError:
-            return None
-        if not _digest_matches(data, digests):
-            return None
-        self.stats.count(cached=True)
+        data = file_memo.recall(self.cache_dir, url, digests)
+        if data is not None:
+            self.stats.count(cached=True)
         return data
-
-    def _remember(self, url: str, data: bytes, digests: Iterable[tuple[str, str]]) -> None:
-        if len(data) > FILE_MEMO_MAX or not any(a in hashlib.algorithms_available for a, _ in digests):
-            return
-        path = self._memo_file(url)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only or full cache dir only costs speed
 
     def _fetch(self, url: str, what: str, digests: Iterable[tuple[str, str]], limit: float,
                max_size: int = MAX_DOWNLOAD) -> bytes | Failure:
@@ -507,7 +481,7 @@ class IndexClient:
                     if hashlib.new(algo, data).hexdigest() != expected.lower():
                         raise _Malformed(f"{what} does not match its {algo} digest")
                     break
-            self._remember(url, data, digests)
+            file_memo.keep(self.cache_dir, url, data, digests)
             return data
 
         return self._attempts(what, limit, call)
@@ -526,13 +500,6 @@ class IndexClient:
         fetched = self._map(todo, lambda u: self._fetch(u, specs[u][0], specs[u][1], limit),
                             limit, "index downloads") if todo else {}
         return {**known, **fetched}  # type: ignore[dict-item]
-
-
-def _digest_matches(data: bytes, digests: Iterable[tuple[str, str]]) -> bool:
-    for algo, expected in digests:
-        if algo in hashlib.algorithms_available:
-            return hashlib.new(algo, data).hexdigest() == expected.lower()
-    return False
 
 
 class _Malformed(Exception):

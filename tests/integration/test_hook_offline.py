@@ -31,8 +31,9 @@ def test_the_hook_asks_no_index_cold_or_warm(tmp_path: Path) -> None:
     with IndexServer() as server:
         server.add_file(make_wheel(wheels, "requests", "2.32.3", requires=["idna>=3"]))
         server.add_file(make_wheel(wheels, "idna", "3.7"))
-        (user.project / "envlint.toml").write_text(f'index-url = "{server.url}"\ncache-dir = "{tmp_path / "cache"}"\n')
-        hook = [*_hook_entry("envlint")[1:], "services/api"]
+        # the index and cache are the user's to choose (a project's envlint.toml cannot): `args:` of the hook
+        index = ["--index-url", server.url, "--cache-dir", str(tmp_path / "cache")]
+        hook = [*_hook_entry("envlint")[1:], "services/api", *index]
 
         # cold cache: nothing asked, the index rules say they were skipped
         proc = user.run(*hook)
@@ -41,7 +42,7 @@ def test_the_hook_asks_no_index_cold_or_warm(tmp_path: Path) -> None:
         assert "offline, and not in the index cache" in proc.stdout
 
         # a run that may use the network fills the cache ...
-        proc = user.run("--no-env", "--no-offline", "services/api")
+        proc = user.run("--no-env", "--no-offline", "services/api", *index)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         asked = len(server.log)
         assert asked > 0

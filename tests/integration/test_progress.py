@@ -14,12 +14,13 @@ from support import make_wheel
 from userland import ENVLINT, Userland, make_userland
 
 
-def _serve(user: Userland, server: IndexServer, tmp: Path) -> None:
+def _serve(user: Userland, server: IndexServer, tmp: Path) -> list[str]:
+    """Serve two projects; returns the options that point envlint at this index and a fresh cache."""
     wheels = tmp / "served"
     server.add_file(make_wheel(wheels, "requests", "2.32.3", requires=["idna>=3"]))
     server.add_file(make_wheel(wheels, "idna", "3.7"))
     (user.project / "app.py").write_text("print('hi')\n")
-    (user.project / "envlint.toml").write_text(f'index-url = "{server.url}"\ncache-dir = "{tmp / "cache"}"\n')
+    return ["--index-url", server.url, "--cache-dir", str(tmp / "cache")]
 
 
 def _run_with_tty_stderr(user: Userland, *args: str) -> tuple[int, str, str]:
@@ -48,8 +49,8 @@ def _run_with_tty_stderr(user: Userland, *args: str) -> tuple[int, str, str]:
 def test_resolver_progress_goes_to_a_terminal_stderr_only(tmp_path: Path) -> None:
     user = make_userland(tmp_path)
     with IndexServer() as server:
-        _serve(user, server, tmp_path)
-        code, out, err = _run_with_tty_stderr(user, "--no-env", "--no-offline", "services/api")
+        index = _serve(user, server, tmp_path)
+        code, out, err = _run_with_tty_stderr(user, "--no-env", "--no-offline", "services/api", *index)
     assert code == 0, out + err
     assert "resolving pyproject.toml (PIN003)" in err
     assert "resolving" not in out and "\x1b" not in out  # the report itself stays clean
@@ -58,7 +59,7 @@ def test_resolver_progress_goes_to_a_terminal_stderr_only(tmp_path: Path) -> Non
 def test_no_progress_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     user = make_userland(tmp_path)
     with IndexServer() as server:
-        _serve(user, server, tmp_path)
-        proc = user.run("--no-env", "--no-offline", "services/api")
+        index = _serve(user, server, tmp_path)
+        proc = user.run("--no-env", "--no-offline", "services/api", *index)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stderr == ""
