@@ -86,8 +86,12 @@ def run_subprocess(argv: list[str], tmp_path: Path, *, timeout: float = 60, pref
                "raise SystemExit(p.returncode)\n")
     cmd = [*(prefix or []), sys.executable, "-c", wrapper, sys.executable, "-m", "envlint", *argv]
     start = time.monotonic()
+    # Run from the project directory when the first argument is one: outside a git repository, paths
+    # are shown from the working directory (docs/cli.md), and these tests expect project-relative ones.
+    first = Path(argv[0]) if argv and not argv[0].startswith("-") else None
+    cwd = first if first is not None and first.is_dir() else tmp_path
     done = subprocess.run(cmd, capture_output=True, text=True, env=environ(tmp_path), timeout=timeout,
-                          stdin=subprocess.DEVNULL, cwd=tmp_path)
+                          stdin=subprocess.DEVNULL, cwd=cwd)
     seconds = time.monotonic() - start
     peak = 0
     for line in done.stderr.splitlines():
