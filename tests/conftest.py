@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Fixtures that test files of several folders share: defined in tests/helpers/, registered here
+# once, so that each is built once per session.
+from tests.helpers.cli_cases import conflict_venv  # noqa: F401
+from tests.helpers.editables import editables  # noqa: F401
+from tests.helpers.mixed_venv import mixed  # noqa: F401
+from tests.helpers.native import built  # noqa: F401
+from tests.helpers.sarif import validator  # noqa: F401
 
 
 @pytest.fixture

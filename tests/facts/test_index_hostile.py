@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from index_server import JSON_TYPE, IndexServer, RawPage
-from pip_inspect import inspect_report
-from support import clean_environ, find, make_wheel, run_json
+from tests.helpers.index_server import JSON_TYPE, IndexServer, RawPage
+from tests.helpers.pip_inspect import inspect_report
+from tests.helpers.support import clean_environ, find, make_wheel, run_json
 
 CONFIG = "timeout = 5\nretries = 1\n"
 MB = 1024 * 1024

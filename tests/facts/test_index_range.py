@@ -9,8 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from index_server import IndexServer
-from support import clean_environ, find, make_wheel, run_json
+from tests.helpers.index_server import IndexServer
+from tests.helpers.support import clean_environ, find, make_wheel, run_json
 
 CONFIG = "timeout = 5\nretries = 1\n"
 BLOB = 3 * 1024 * 1024

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index_server import IndexServer
-from pip_inspect import inspect_report
-from support import clean_environ, find, make_wheel, run_json
+from tests.helpers.index_server import IndexServer
+from tests.helpers.pip_inspect import inspect_report
+from tests.helpers.support import clean_environ, find, make_wheel, run_json
 
 
 def lint(tmp: Path, requirements: str, index_url: str, config: str, *env: str) -> tuple[int, dict]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from index_server import IndexServer
-from support import clean_environ, find, make_wheel, run_envlint, run_json
+from tests.helpers.index_server import IndexServer
+from tests.helpers.support import clean_environ, find, make_wheel, run_envlint, run_json
 
 CONFIG = "timeout = 5\nretries = 1\n"
 

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from project_cases import environ
-from support import run_envlint
+from tests.helpers.project_cases import environ
+from tests.helpers.support import run_envlint
 
 #: analysis.py has the cluster's workers read local_data.csv by a relative path: DAT001 at line 3.
 KNOWN = 'import dask.dataframe as dd\n\ndf = dd.read_csv("local_data.csv")\n'

@@ -204,8 +204,8 @@ def inspect_report(work: Path) -> Iterator[tuple[str, Callable[[], object]]]:
 
 
 def native(work: Path) -> Iterator[tuple[str, Callable[[], object]]]:
-    sys.path.insert(0, str(Path(__file__).parent))
-    from hostile_elf import shared_object
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the repository root, for tests.*
+    from tests.integration.hostile_elf import shared_object
 
     from envlint.facts.native.links import read_native_file
 

@@ -11,7 +11,7 @@ import pytest
 
 from envlint.arguments import check_parser as _check_parser
 from envlint.reporters import FORMATS
-from userland import Userland, make_userland
+from tests.integration.userland import Userland, make_userland
 
 
 @pytest.fixture

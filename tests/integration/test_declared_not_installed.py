@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from userland import make_userland
+from tests.integration.userland import make_userland
 
 
 def test_torch_declared_but_not_in_the_venv(tmp_path: Path) -> None:

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from support import REPO
-from userland import Userland, make_userland
+from tests.helpers.support import REPO
+from tests.integration.userland import Userland, make_userland
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,9 @@ import re
 import shlex
 from pathlib import Path
 
-from index_server import IndexServer
-from support import REPO, make_wheel
-from userland import ENVLINT, make_userland
+from tests.helpers.index_server import IndexServer
+from tests.helpers.support import REPO, make_wheel
+from tests.integration.userland import ENVLINT, make_userland
 
 
 def _hook_entry(hook_id: str) -> list[str]:

@@ -8,9 +8,9 @@ import json
 import time
 from pathlib import Path
 
-from hostile_cases import el001, found, lint, project, report_of
-from project_cases import environ
-from support import run_envlint
+from tests.integration.hostile_cases import el001, found, lint, project, report_of
+from tests.helpers.project_cases import environ
+from tests.helpers.support import run_envlint
 
 SELECT = ("--select", "EL001,DAT,BLD")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from hostile_cases import project
-from index_server import IndexServer
-from project_cases import environ
-from support import make_venv, make_wheel, pip_install, run_envlint
+from tests.integration.hostile_cases import project
+from tests.helpers.index_server import IndexServer
+from tests.helpers.project_cases import environ
+from tests.helpers.support import make_venv, make_wheel, pip_install, run_envlint
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from hostile_fuzz_driver import READERS
-from support import clean_environ
+from tests.integration.hostile_fuzz_driver import READERS
+from tests.helpers.support import clean_environ
 
 DRIVER = Path(__file__).with_name("hostile_fuzz_driver.py")
 SMALL, LARGE = 32 * 1024, 128 * 1024

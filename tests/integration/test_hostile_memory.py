@@ -8,7 +8,7 @@ import json
 import stat
 from pathlib import Path
 
-from hostile_cases import assert_known_findings, el001, project, run_subprocess
+from tests.integration.hostile_cases import assert_known_findings, el001, project, run_subprocess
 
 SELECT = ("--select", "EL001,DAT,BLD,PIN001")
 PEAK_MB = 1024

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hostile_cases import assert_known_findings, el001, is_root, lint, project, run_subprocess
-from support import make_venv, make_wheel, pip_install, site_packages
+from tests.integration.hostile_cases import assert_known_findings, el001, is_root, lint, project, run_subprocess
+from tests.helpers.support import make_venv, make_wheel, pip_install, site_packages
 
 COMMAND = "::error title=Owned::pwned"
 

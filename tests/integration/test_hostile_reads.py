@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hostile_cases import assert_known_findings, el001, no_internal_error, project, report_of
-from support import make_venv, make_wheel, pip_install, site_packages
+from tests.integration.hostile_cases import assert_known_findings, el001, no_internal_error, project, report_of
+from tests.helpers.support import make_venv, make_wheel, pip_install, site_packages
 
 SELECT = ("--select", "EL001,DAT,BLD,SRC002")
 

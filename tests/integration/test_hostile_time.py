@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from hostile_cases import assert_known_findings, el001, project, run_subprocess
-from hostile_elf import shared_object
-from support import make_venv, make_wheel, pip_install, site_packages
+from tests.integration.hostile_cases import assert_known_findings, el001, project, run_subprocess
+from tests.integration.hostile_elf import shared_object
+from tests.helpers.support import make_venv, make_wheel, pip_install, site_packages
 
 LIMIT = 60  # seconds; before the fixes each case below took minutes or never ended
 SELECT = ("--select", "EL001,DAT,BLD,SRC002,SYS001")

@@ -9,9 +9,9 @@ import select
 import subprocess
 from pathlib import Path
 
-from index_server import IndexServer
-from support import make_wheel
-from userland import ENVLINT, Userland, make_userland
+from tests.helpers.index_server import IndexServer
+from tests.helpers.support import make_wheel
+from tests.integration.userland import ENVLINT, Userland, make_userland
 
 
 def _serve(user: Userland, server: IndexServer, tmp: Path) -> list[str]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pip_inspect import inspect_report
-from userland import Userland, make_userland
+from tests.helpers.pip_inspect import inspect_report
+from tests.integration.userland import Userland, make_userland
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import subprocess
 
-from support import REPO, clean_environ
-from userland import ENVLINT
+from tests.helpers.support import REPO, clean_environ
+from tests.integration.userland import ENVLINT
 
 COMMAND = "envlint examples/demo --inspect examples/demo/laptop-inspect.json --offline"
 

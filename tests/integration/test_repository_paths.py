@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from userland import REMOTE, Userland, make_userland
+from tests.integration.userland import REMOTE, Userland, make_userland
 
 APP = "services/api/app.py"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from userland import REMOTE, Userland, make_userland
+from tests.integration.userland import REMOTE, Userland, make_userland
 
 READ = 'open("data/a.csv")'
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from userland import Userland, make_userland
+from tests.integration.userland import Userland, make_userland
 
 
 @pytest.fixture

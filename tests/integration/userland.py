@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from support import TEST_CACHE_HOME, make_venv
+from tests.helpers.support import TEST_CACHE_HOME, make_venv
 
 #: The console script pip installed next to the test interpreter (``pip install -e .``).
 ENVLINT = Path(sys.executable).with_name("envlint")

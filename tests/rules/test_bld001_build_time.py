@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from project_cases import environ, found, lint, messages
+from tests.helpers.project_cases import environ, found, lint, messages
 
 PYBIND_HELPER = '''
 import sys

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index_server import IndexServer
-from project_cases import environ, found, messages
-from support import make_wheel, run_json
+from tests.helpers.index_server import IndexServer
+from tests.helpers.project_cases import environ, found, messages
+from tests.helpers.support import make_wheel, run_json
 
 PYPROJECT = ('[build-system]\nrequires = ["setuptools>=61", "numpy", "acme-build-helpers>=1.0"]\n'
              'build-backend = "setuptools.build_meta"\n[project]\nname = "acme"\nversion = "1.0"\n'

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from test_dat001_made_here import notebook
-from test_dat001_where import expected, lint, write_project
+from tests.rules.test_dat001_made_here import notebook
+from tests.rules.test_dat001_where import expected, lint, write_project
 
 FILES = {
     "etl/__init__.py": "",

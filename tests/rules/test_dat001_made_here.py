@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from test_dat001_where import expected, lint, write_project
+from tests.rules.test_dat001_where import expected, lint, write_project
 
 FILES = {
     # made in the local process, read back there: fine; read by the workers: a finding

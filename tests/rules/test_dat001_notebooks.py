@@ -8,9 +8,9 @@ import json
 import re
 from pathlib import Path
 
-from support import clean_environ, run_envlint, run_json
-from test_dat001_made_here import notebook
-from test_dat001_where import lint
+from tests.helpers.support import clean_environ, run_envlint, run_json
+from tests.rules.test_dat001_made_here import notebook
+from tests.rules.test_dat001_where import lint
 
 MAGICS = [
     ("markdown", "# Exploring the taxi data\n\nRead on the cluster.\n"),

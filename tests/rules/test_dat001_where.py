@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support import clean_environ, run_json
+from tests.helpers.support import clean_environ, run_json
 
 MARKER = re.compile(r"#\s*(DAT00[124])\s*$")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from project_cases import environ, found, messages
-from support import run_json
+from tests.helpers.project_cases import environ, found, messages
+from tests.helpers.support import run_json
 
 NUMPY_SETUP = 'import numpy\nfrom setuptools import setup\n\nsetup(name="{name}", version="1.0")\n'
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pip_inspect import inspect_report
-from support import make_venv, make_wheel, pip_install, run_json
+from tests.helpers.pip_inspect import inspect_report
+from tests.helpers.support import make_venv, make_wheel, pip_install, run_json
 
 
 def _project(root: Path, dependencies: list[str], **files: str) -> Path:
