@@ -4,7 +4,7 @@ What BLD003, SRC003 and PLT002 do for an environment: fetch the project page of 
 distribution (concurrently, through the HTTP cache) and judge ``name==version`` for the target.
 Each case prints the wall time and how many requests reached the network.
 
-By default the index is a loopback server (tests/index_server.py) with 200 projects of 30 versions
+By default the index is a loopback server (tests/helpers/index_server.py) with 200 projects of 30 versions
 and 5 files each, so the numbers measure envlint, not the network. ``--live`` asks PyPI (the
 endpoint comes from pypi-simple) for 200 distributions a data-science environment has; its cache
 goes to a temporary directory, never the user cache.
@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent))  # the checkout: tests.helpers
 
 #: 200 distributions of a data-science environment (pandas, dask[complete], scikit-learn, jupyterlab,
 #: matplotlib, pyarrow, sqlalchemy, boto3, seaborn, statsmodels, flask, fastapi and what they bring).
@@ -58,7 +58,7 @@ websockets werkzeug wheel xlrd xyzservices yarl zict zipp
 
 def loopback_index(projects: int = 200, versions: int = 30, max_age: int = 600):  # type: ignore[no-untyped-def]
     """A loopback index with ``projects`` projects of ``versions`` versions, 5 files each."""
-    from index_server import IndexServer, ServedFile
+    from tests.helpers.index_server import IndexServer, ServedFile
 
     server = IndexServer(max_age=max_age)
     tags = ["cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64", "cp311-cp311-macosx_11_0_arm64",

@@ -486,7 +486,7 @@ def test_sarif_of_the_hostile_tree_is_valid(tmp_path: Path, validator) -> None: 
 
 
 def test_fifos_in_the_environment_are_never_opened_for_a_blocking_read(tmp_path: Path) -> None:
-    # The environment's side of the FIFO case (tests/test_hostile_environment.py has the malformed files).
+    # The environment's side of the FIFO case (test_hostile_environment.py, next to this file, has the malformed files).
     root = project(tmp_path)  # its setup.py imports numpy: the import map reads every top_level.txt
     prefix = tmp_path / "venv"
     site = prefix / "lib" / "python3.11" / "site-packages"
