@@ -2,7 +2,7 @@
 
 Builds a project of 30 files (pyproject.toml declaring five dependencies, a requirements.txt and 28
 Python modules) inside a git repository under a temporary directory, serves the five dependencies
-from the loopback index (tests/index_server.py), and warms both caches with one run that may use the
+from the loopback index (tests/helpers/index_server.py), and warms both caches with one run that may use the
 network (`envlint --no-env --no-offline`: the index cache and the per-file scan cache). Then it times,
 alternately, as whole commands (interpreter start-up included):
 
@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent))  # the checkout, for tests.helpers
 
 TARGET_S = 0.3
 DEPENDENCIES = ["requests", "numpy", "pandas", "rich", "attrs"]
@@ -80,8 +80,8 @@ def _time(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float,
 
 
 def run(repeat: int = 7) -> list[dict]:
-    from index_server import IndexServer
-    from support import make_wheel
+    from tests.helpers.index_server import IndexServer
+    from tests.helpers.support import make_wheel
 
     envlint, ruff = _tool("envlint"), _tool("ruff")
     if envlint is None:

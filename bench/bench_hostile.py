@@ -113,8 +113,8 @@ def metadata_folded() -> list[str]:
 
 
 def elf_needed() -> list[str]:
-    sys.path.insert(0, str(REPO / "tests" / "integration"))
-    from hostile_elf import shared_object
+    sys.path.insert(0, str(REPO))  # the checkout, for tests.*
+    from tests.integration.hostile_elf import shared_object
 
     platform = "linux_x86_64"
     venv = _venv("elf-venv", {"needsmany": {

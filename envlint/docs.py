@@ -4,7 +4,7 @@ option and configuration tables of docs/cli.md (from the argument parser and
 :data:`envlint.config.KEYS`).
 
 Regenerate with ``python -m envlint.docs``; ``python -m envlint.docs --check`` exits 1 when a
-generated page is stale (tests/test_docs.py does the same check).
+generated page is stale (tests/integration/test_docs.py does the same check).
 """
 
 from __future__ import annotations

@@ -23,14 +23,17 @@ the reported line. Ignore a path you do not control with `per-path-ignores`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
-from envlint.diagnostics import Finding, Severity
+from envlint.diagnostics import Finding, InputError, Severity
 from envlint.registry import rule
 
 
 @rule(code="EL001", name="unreadable-input", severity=Severity.ERROR,
       summary="A file or record envlint needs cannot be read or parsed")
-def check() -> Iterator[Finding]:
-    # The engine reports the input errors that fact builders collected under this code.
-    return iter(())
+def check(input_errors: Sequence[InputError]) -> Iterator[Finding]:
+    # Run by the engine after every other rule: the fact builders record what they could not read
+    # while they are built, so the list is complete only then.
+    for err in input_errors:
+        yield Finding(message=f"cannot read {err.path}: {err.reason}", path=err.path, line=err.line,
+                      column=err.column, package=err.package, cell=err.cell)

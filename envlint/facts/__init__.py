@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from envlint.diagnostics import Problems, Skipped
+from envlint.diagnostics import InputError, Problems, Skipped
 
 if TYPE_CHECKING:
     from envlint.config import Config
@@ -35,6 +35,8 @@ PROVIDERS: dict[str, str] = {
     "index": "envlint.facts.index.fact:build",
     "installed_versions": "envlint.facts.index.installed:installed_versions",
     "system_requirements": "envlint.facts.environment.system_requirements:build",
+    # What the other builders could not read (EL001); complete only after them, so the engine runs EL001 last.
+    "input_errors": "envlint.facts:_input_errors",
 }
 
 
@@ -111,3 +113,7 @@ class Context:
 
 def _config(ctx: Context) -> Config:
     return ctx.config
+
+
+def _input_errors(ctx: Context) -> list[InputError]:
+    return list(ctx.problems.errors)
