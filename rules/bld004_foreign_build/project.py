@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding
-from envlint.facts.project.model import Project
+from envlint.facts.project.model import CompiledCode, Project
 from envlint.facts.target import Target
 from envlint.rules.bld004_foreign_build.environment import runs_on
 
@@ -35,12 +35,25 @@ def check(project: Project, target: Target) -> Iterator[Finding]:
             fix = (f"build {name} for {target.platform} (a manylinux wheel, e.g. with cibuildwheel in CI) and install "
                    f"it from PyPI, or launch the cluster from a Linux {target.arch} machine")
         yield Finding(
-            message=(f"{name} compiles native code ({compiled.reason}) and package sync builds it on this machine "
+            message=(f"{name} compiles native code ({_why(compiled)}) and package sync builds it on this machine "
                      f"({built_on}): code compiled for {_described(built_on)} cannot run on {target.platform} workers"),
             **compiled.where.location,
             package=package.name, package_version=package.version,
             help=fix,
         )
+
+
+def _why(compiled: CompiledCode) -> str:
+    """What in the build files compiles, as the message says it."""
+    detail = compiled.detail
+    return {
+        "backend": f"its build backend is {detail}, which compiles native code",
+        "setup-keyword": f"setup.py builds extension modules ({detail}=...)",
+        "extension": f"setup.py builds extension modules ({detail}(...))",
+        "scikit-build": "setup.py builds with scikit-build (CMake)",
+        "setuptools-ext-modules": "[tool.setuptools] ext-modules builds extension modules",
+        "setuptools-rust": "setuptools-rust builds its Rust crate",
+    }.get(compiled.kind, "its build files build extension modules")
 
 
 def _described(platform: str) -> str:

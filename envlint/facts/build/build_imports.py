@@ -260,22 +260,20 @@ def compiled_code(source: PackageSource) -> CompiledCode | None:
     if module is not None:
         described = curated().compiling_backends.get(module)
         if described and pp is not None:
-            return CompiledCode(f"its build backend is {described}, which compiles native code",
-                                pp.at("build-system", "build-backend"))
+            return CompiledCode("backend", pp.at("build-system", "build-backend"), described)
     if sp is not None and sp.error is None:
         for key in ("ext_modules", "rust_extensions", "cffi_modules"):
             if key in sp.keywords and sp.value(key) not in ([], (), None):
-                return CompiledCode(f"setup.py builds extension modules ({key}=...)", sp.keywords[key].where)
+                return CompiledCode("setup-keyword", sp.keywords[key].where, key)
         if sp.extensions:
             ext = sp.extensions[0]
-            return CompiledCode(f"setup.py builds extension modules ({ext.kind}(...))", ext.where)
+            return CompiledCode("extension", ext.where, ext.kind)
         if any(i.top == "skbuild" and i.context == "module" for i in sp.imports):
-            return CompiledCode("setup.py builds with scikit-build (CMake)", sp.setup_call or Position(sp.path, 1))
+            return CompiledCode("scikit-build", sp.setup_call or Position(sp.path, 1))
     if pp is not None and pp.doc is not None and "ext-modules" in pp.table("tool", "setuptools"):
-        return CompiledCode("[tool.setuptools] ext-modules builds extension modules",
-                            pp.at("tool", "setuptools", "ext-modules"))
+        return CompiledCode("setuptools-ext-modules", pp.at("tool", "setuptools", "ext-modules"))
     if pp is not None and pp.build_requires:
         names = {r.name for r in pp.build_requires if r.name}
         if "setuptools-rust" in names and (source.root / "Cargo.toml").is_file():
-            return CompiledCode("setuptools-rust builds its Rust crate", pp.at("build-system", "requires"))
+            return CompiledCode("setuptools-rust", pp.at("build-system", "requires"))
     return None

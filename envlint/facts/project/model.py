@@ -145,10 +145,17 @@ class BuildImport:
 
 @dataclass(frozen=True)
 class CompiledCode:
-    """Why a local package holds compiled code (ext_modules, .pyx sources, a compiling backend)."""
+    """Why a local package holds compiled code: what in its build files compiles (BLD004 words it).
 
-    reason: str
+    ``kind`` is one of ``backend`` (``detail``: the backend as described in the curated table),
+    ``setup-keyword`` (``detail``: ``ext_modules``, ``rust_extensions`` or ``cffi_modules``),
+    ``extension`` (``detail``: ``Extension``, ``Pybind11Extension``, ...), ``scikit-build``,
+    ``setuptools-ext-modules`` (``[tool.setuptools] ext-modules``) or ``setuptools-rust``.
+    """
+
+    kind: str
     where: Position
+    detail: str = ""
 
 
 @dataclass(frozen=True)
