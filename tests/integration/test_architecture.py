@@ -9,6 +9,7 @@ nothing is imported.
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -177,3 +178,16 @@ def test_modules_and_functions_stay_small() -> None:
 def test_facts_top_level_shows_the_groups() -> None:
     entries = sorted(p.name for p in (REPO / "envlint" / "facts").iterdir() if p.name != "__pycache__")
     assert len(entries) <= 10, entries
+
+
+def test_the_architecture_doc_names_every_folder_and_module_of_the_engine() -> None:
+    """docs/dev/architecture.md draws the tree: each engine module and facts folder is in it, and
+    every ``.py`` file it names exists."""
+    doc = (REPO / "docs" / "dev" / "architecture.md").read_text(encoding="utf-8")
+    engine = sorted(p.name for p in (REPO / "envlint").glob("*.py") if p.name not in ("__init__.py", "__main__.py"))
+    groups = sorted(p.name + "/" for p in (REPO / "envlint" / "facts").iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert [name for name in engine + groups if name not in doc] == []
+    named = set(re.findall(r"\b([a-z_0-9]+\.py)\b", doc))
+    existing = {p.name for p in REPO.glob("envlint/**/*.py")} | {p.name for p in REPO.glob("rules/**/*.py")} \
+        | {p.name for p in REPO.glob("tests/**/*.py")} | {"setup.py"}
+    assert sorted(named - existing) == []
