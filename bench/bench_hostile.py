@@ -25,6 +25,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))  # run as a script or from run_all: bench_tree's table printer
+
+from bench_tree import print_table  # noqa: E402
 CACHE = HERE / ".cache" / "hostile"
 KNOWN = 'import pandas as pd\n\ndf = pd.read_csv("local_data.csv")\n'
 MAX_SECONDS, MAX_MIB = 30.0, 1024
@@ -213,15 +216,6 @@ def verdicts(rows: list[dict[str, object]]) -> list[str]:
     missed = [str(r["tool"]) for r in rows if not r["within_target"]]
     return [f"target every run <= {MAX_SECONDS:g} s and <= {MAX_MIB} MiB: "
             + ("met" if not missed else f"MISSED by {', '.join(missed)}")]
-
-
-def print_table(rows: list[dict[str, object]], stream=sys.stdout) -> None:
-    keys = list(rows[0])
-    cells = [[("" if r[k] is None else str(r[k])) for k in keys] for r in rows]
-    widths = [max(len(k), *(len(c[i]) for c in cells)) for i, k in enumerate(keys)]
-    print("  ".join(k.ljust(w) for k, w in zip(keys, widths)), file=stream)
-    for c in cells:
-        print("  ".join(v.ljust(w) for v, w in zip(c, widths)), file=stream)
 
 
 def main() -> None:

@@ -156,7 +156,6 @@ def _finding(conflict: Conflict, declarations: list[DeclaredRequirement], target
     if not target.python_fixed and target.python_source != "host":
         on += f" (the Python of {target.python_source})"
     if len(declarations) == 1 and not reasons:
-        decl = declarations[0]
         message = (f"{named} cannot be installed on {on}: no version of {conflict.name} on {index.label} satisfies "
                    "it and installs there")
     else:

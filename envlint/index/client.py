@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import collections
 import hashlib
-import marshal
-import os
 import queue
 import re
 import threading
@@ -43,6 +41,7 @@ from envlint.index.freshness import (
     write_record,
 )
 from envlint.index import file_memo
+from envlint.index import sealed
 from envlint.index.models import FileRecord, IndexFile, ProjectInfo, group_records, pack_group, record_of
 
 if TYPE_CHECKING:
@@ -113,17 +112,10 @@ def memo_path(cache_dir: Path, key: str) -> Path:
 
 def read_memo(path: Path) -> tuple[dict, list[str] | None] | None:
     """A page's parse memo, when its checksum matches (an edited or cut memo is no memo)."""
-    try:
-        blob = path.read_bytes()
-    except OSError:
+    value = sealed.load(path)
+    if not isinstance(value, tuple) or len(value) != 2:
         return None
-    check, payload = blob[:20], blob[20:]
-    if hashlib.blake2b(payload, digest_size=20).digest() != check:
-        return None
-    try:
-        groups, versions = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
+    groups, versions = value
     if not isinstance(groups, dict) or not (versions is None or isinstance(versions, list)):
         return None
     return groups, versions
@@ -431,14 +423,7 @@ class IndexClient:
                    for rec in records]
         groups = {k: (text, pack_group(v)) for k, (text, v) in group_records(records).items()}
         if not self.offline:
-            try:
-                memo.parent.mkdir(parents=True, exist_ok=True)
-                tmp = memo.with_name(f"{key}.{os.getpid()}.{threading.get_ident()}.tmp")
-                payload = marshal.dumps((groups, versions))
-                tmp.write_bytes(hashlib.blake2b(payload, digest_size=20).digest() + payload)
-                os.replace(tmp, memo)
-            except (OSError, ValueError):
-                pass  # a read-only or full cache dir only costs speed
+            sealed.store(memo, (groups, versions))
         return groups, versions, key
 
     # -- files -----------------------------------------------------------------------------------

@@ -20,14 +20,13 @@ metadata. ``--offline`` answers from the memo alone.
 from __future__ import annotations
 
 import hashlib
-import marshal
-import os
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from envlint.index import sealed
 from envlint.index.client import MAX_DOWNLOAD, Failure, IndexClient, _Malformed, metadata_url, read_body
 from envlint.index.metadata import MAX_METADATA, DistMetadata, from_compact, parse_metadata, to_compact
 
@@ -51,30 +50,12 @@ def memo_path(cache_dir: Path, file: IndexFile) -> Path:
 
 def read_memo(cache_dir: Path, file: IndexFile) -> DistMetadata | None:
     """The memoized metadata, when its stored checksum matches (an edited or cut memo is ignored)."""
-    try:
-        blob = memo_path(cache_dir, file).read_bytes()
-    except OSError:
-        return None
-    check, payload = blob[:20], blob[20:]
-    if hashlib.blake2b(payload, digest_size=20).digest() != check:
-        return None
-    try:
-        return from_compact(marshal.loads(payload))
-    except (EOFError, ValueError, TypeError):
-        return None
+    return from_compact(sealed.load(memo_path(cache_dir, file)))
 
 
 def write_memo(cache_dir: Path, file: IndexFile, meta: DistMetadata) -> None:
     """Store (atomically); a read-only or full cache dir only costs speed."""
-    path = memo_path(cache_dir, file)
-    try:
-        payload = marshal.dumps(to_compact(meta))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(hashlib.blake2b(payload, digest_size=20).digest() + payload)
-        os.replace(tmp, path)
-    except (OSError, ValueError):
-        pass
+    sealed.store(memo_path(cache_dir, file), to_compact(meta))
 
 
 class MetadataReader:

@@ -21,26 +21,11 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.project_cases import environ
+from tests.integration.hostile_cases import CRICK, KNOWN, project
 from tests.helpers.sarif import assert_valid
 from tests.helpers.support import run_envlint, run_json_without_file_powers, without_file_powers
 
-KNOWN = 'import dask.dataframe as dd\n\ndf = dd.read_csv("local_data.csv")\n'  # read by the workers
-CRICK = ("import numpy as np\nfrom setuptools import setup, Extension\n\n"
-         'setup(name="crick", version="0.1", packages=["crick"],\n'
-         '      ext_modules=[Extension("crick.tdigest", ["crick/tdigest.c"])],\n'
-         "      include_dirs=[np.get_include()])\n")
 SELECT = ("--select", "EL001,DAT,BLD,SRC002")
-
-
-def project(tmp_path: Path, *, crick: bool = True) -> Path:
-    root = tmp_path / "project"
-    root.mkdir()
-    (root / "analysis.py").write_text(KNOWN)
-    if crick:
-        (root / "setup.py").write_text(CRICK)
-        (root / "crick").mkdir()
-        (root / "crick" / "__init__.py").write_text("")
-    return root
 
 
 def lint(root: Path, tmp_path: Path, *args: str, fmt: str = "json", isolated: bool = True) -> tuple[int, str]:

@@ -12,7 +12,6 @@ content hash and computed in worker processes.
 from __future__ import annotations
 
 import ast
-import json
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
