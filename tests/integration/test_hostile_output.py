@@ -68,8 +68,8 @@ def _as_non_root(tmp_path: Path) -> list[str] | None:
 
 
 def test_an_unreadable_sub_folder_as_a_user_without_root_powers(tmp_path: Path) -> None:
-    """The chmod cases of tests/test_hostile_project.py are skipped as root; this one runs as root too,
-    through setpriv, so CI (which runs as root in a container) covers them."""
+    """Runs as root too, through setpriv (as the chmod cases of tests/integration/test_hostile_project.py
+    do), so CI, which runs as root, covers it."""
     prefix = _as_non_root(tmp_path)
     if prefix is None:
         pytest.skip("cannot drop root's file-permission capabilities here (no setpriv, or not permitted)")
