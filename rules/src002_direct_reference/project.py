@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+from packaging.utils import canonicalize_name
 
 from envlint.diagnostics import Finding
 from envlint.facts.project.model import DeclaredRequirement, Project
@@ -27,6 +29,7 @@ def check(project: Project) -> Iterator[Finding]:
         if kind == "directory":
             if _is_project_itself(req, project) or (name and name in local_installs):
                 continue  # the project itself, or a local install that LOC001 reports at this line
+        name = name or _name_in_url(req.url)  # a bare URL line: the wheel or sdist file name says whose it is
         what = name or "a distribution"
         yield Finding(
             message=f"{_source(req)} declares {what} as a direct reference to {_describe(req.url, kind)}, "
@@ -34,6 +37,27 @@ def check(project: Project) -> Iterator[Finding]:
             **req.where.location, package=name,
             help=_help(req, kind, what),
         )
+
+
+def _name_in_url(url: str) -> str | None:
+    """The distribution a bare URL names: ``#egg=name``, or a wheel's or an sdist's file name."""
+    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    for item in parts.fragment.split("&"):
+        key, _, value = item.partition("=")
+        if key == "egg" and value:
+            return canonicalize_name(value.split("[", 1)[0])
+    filename = unquote(parts.path.rsplit("/", 1)[-1])
+    try:
+        if filename.endswith(".whl"):
+            return str(parse_wheel_filename(filename)[0])
+        return str(parse_sdist_filename(filename)[0])
+    except (InvalidWheelFilename, InvalidSdistFilename, ValueError):
+        return None  # a GitHub archive (master.zip) says nothing about whose it is
 
 
 def _kind(url: str) -> str:

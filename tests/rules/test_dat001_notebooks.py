@@ -61,6 +61,34 @@ def test_a_cell_that_does_not_parse_is_el001_and_the_others_are_checked(tmp_path
     assert 'dd.read_parquet("events/*.parquet")' in by_code["DAT001"]["message"]  # DATA from cell 1
 
 
+def test_a_cell_with_leading_indentation_runs_as_ipython_runs_it(tmp_path: Path) -> None:
+    """IPython strips a cell's leading indentation (its ``leading_indent`` clean-up): `` Image(...)`` or
+    an indented worker read is Python, not a cell that does not parse."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "figures.ipynb").write_text(notebook(
+        ("code", "import dask.dataframe as dd\nfrom dask.distributed import Client\nclient = Client()\n"
+                 "from IPython.display import Image\n"),
+        ("code", " Image(filename='./figures/02_04.png', width=600) "),
+        ("code", "\n  events = dd.read_parquet('events/')\n  events.head()\n"),
+    ))
+    report = lint(root)
+    found = [(d["code"], d["cell"], d["line"]) for d in report["diagnostics"]]
+    assert found == [("DAT001", 3, 2)]
+
+
+def test_an_indented_block_that_ipython_rejects_too_is_still_el001(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "figures.ipynb").write_text(notebook(
+        ("code", "import dask.dataframe as dd\nfrom dask.distributed import Client\nclient = Client()\n"),
+        ("code", "x = 1\n    y = 2\n"),  # indentation after an unindented first line: IPython fails too
+        ("code", "events = dd.read_parquet('events/')\n"),
+    ))
+    report = lint(root)
+    assert sorted((d["code"], d["cell"]) for d in report["diagnostics"]) == [("DAT001", 3), ("EL001", 2)]
+
+
 def test_the_same_notebook_without_a_cluster_read_is_silent(tmp_path: Path) -> None:
     root = tmp_path / "project"
     root.mkdir()

@@ -46,6 +46,22 @@ def test_releases_only_is_clean(tmp_path: Path) -> None:
     assert report["diagnostics"] == [] and code == 0
 
 
+def test_a_bare_url_line_names_the_distribution_its_file_name_or_egg_fragment_gives(tmp_path: Path) -> None:
+    project = tmp_path / "bare"
+    project.mkdir()
+    (project / "requirements.txt").write_text(
+        "https://example.invalid/whl/cpu/torch-1.8.1%2Bcpu-cp37-cp37m-linux_x86_64.whl\n"
+        "https://example.invalid/files/Fancy_Geo-0.4.1.tar.gz\n"
+        "git+https://example.invalid/acme/tools.git#egg=acme-tools\n"
+        "https://example.invalid/acme/panopticapi/archive/master.zip\n")  # the twin: says nothing of whose
+    code, report = lint(project, "--select", "SRC002", env=environ(tmp_path))
+    named = [(d["line"], d["package"]) for d in report["diagnostics"]]
+    assert named == [(1, "torch"), (2, "fancy-geo"), (3, "acme-tools"), (4, None)]
+    shown = messages(report, "SRC002")
+    assert "declares torch as a direct reference to the archive" in shown[0]
+    assert "declares a distribution as a direct reference to the archive" in shown[3]
+
+
 # -- the environment part: archive and VCS installs -----------------------------------------------
 
 def test_archive_and_vcs_installs_name_their_source(mixed: Mixed) -> None:

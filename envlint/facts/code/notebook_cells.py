@@ -65,8 +65,20 @@ def load_cells(data: bytes) -> list[Cell]:
     return out
 
 
+def _dedented(lines: list[str]) -> list[str]:
+    """IPython's ``leading_indent`` clean-up: a cell whose first line is indented (`` Image(...)``) runs,
+    with that indentation taken off every line that starts with it. Blank lines before it are kept, so
+    line numbers inside the cell stay the same; columns on the dedented lines shift by its width."""
+    first = next((line for line in lines if line.strip()), "")
+    indent = first[: len(first) - len(first.lstrip(" \t"))]
+    if not indent:
+        return lines
+    return [line[len(indent):] if line.startswith(indent) else line for line in lines]
+
+
 def python_lines(lines: list[str]) -> tuple[list[str], list[str]]:
     """The cell's lines with IPython syntax replaced, and the shell commands by line."""
+    lines = _dedented(lines)
     shell = [""] * len(lines)
     if lines and lines[0].lstrip().startswith("%%"):
         magic = lines[0].lstrip()[2:].split(None, 1)
