@@ -191,3 +191,17 @@ def test_the_architecture_doc_names_every_folder_and_module_of_the_engine() -> N
     existing = {p.name for p in REPO.glob("envlint/**/*.py")} | {p.name for p in REPO.glob("rules/**/*.py")} \
         | {p.name for p in REPO.glob("tests/**/*.py")} | {"setup.py"}
     assert sorted(named - existing) == []
+
+
+def test_every_package_of_the_tree_is_in_the_wheel() -> None:
+    """pyproject.toml lists envlint's packages by hand (rules/ is mapped to envlint.rules): a package
+    missing there is missing from `pip install .` while the editable install used by the tests still
+    works. envlint's own BLD005 found BLD002's package missing this way."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    packages = {name for name, path in MODULES.items() if path.name == "__init__.py"}
+    packages |= {"envlint.data"}  # data only: no module of its own but __init__.py
+    assert sorted(packages - listed) == []

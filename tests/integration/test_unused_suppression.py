@@ -57,3 +57,12 @@ def test_fires_in_requirements_files_too(tmp_path: Path) -> None:
         ("services/api/requirements.txt", 1, "unused suppression: no SRC001 finding on this line")]
     text = user.run("services/api", "--no-env", "--offline").stdout
     assert "services/api/requirements.txt:1:11: EL002 [warning] unused suppression" in text
+
+
+def test_twin_documentation_that_shows_the_syntax_is_no_suppression(tmp_path: Path) -> None:
+    """Found on envlint's own docs: a rule page shows `# envlint: ignore[SRC001]` as an example."""
+    user = make_userland(tmp_path)
+    _app(user, "print(1)")
+    (user.project / "README.md").write_text("Silence a line with `x = 1  # envlint: ignore[SRC001]`.\n")
+    (user.project / "docs.rst").write_text("    requests  # envlint: ignore[SRC001]\n")
+    assert _el002(user, "--no-env") == []

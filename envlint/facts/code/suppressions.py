@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 SUPPRESS = re.compile(r"#\s*envlint:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?", re.IGNORECASE)
 #: Files larger than this are not searched for comments (generated data, not code).
 MAX_FILE = 5 * 1024 * 1024
+#: Files where ``#`` starts a comment and findings are placed: Python, requirements, TOML, INI, YAML.
+#: Documentation (Markdown, reST) that shows the syntax is no suppression.
+COMMENT_SUFFIXES = (".py", ".pyw", ".txt", ".in", ".toml", ".cfg", ".ini", ".conf", ".yml", ".yaml")
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,8 @@ class Comment:
 def comments_in(root: Path, files: Iterable[str]) -> list[Comment]:
     out: list[Comment] = []
     for rel in files:
-        if rel.endswith(".ipynb"):  # a cell's line is no line of the file: not judged here
-            continue
+        if not rel.endswith(COMMENT_SUFFIXES):  # a notebook cell's line is no line of the file, and
+            continue                              # documentation that shows the syntax hides nothing
         try:
             full = root / rel
             if full.stat().st_size > MAX_FILE:
