@@ -96,9 +96,9 @@ def run(config: Config) -> Report:
     diagnostics = _point_at_declarations(config.root, declared, diagnostics)
     anchors = _anchors(config.root, declared) if declared is not None else {}
     el001 = next((r for r in rules if r.code == INPUT_ERROR_CODE), None)
-    if el001 is not None:  # run last: it reports what building every other fact could not read
-        diagnostics += [_to_diagnostic(config.root, el001, f)
-                        for check in el001.checks for f in check.fn(ctx.problems.errors) or ()]
+    if el001 is not None:  # run last: its fact, input_errors, is complete only once every other fact is built
+        diagnostics += [_to_diagnostic(config.root, el001, f) for check in el001.checks
+                        for f in check.fn(**{name: ctx.get(name) for name in check.facts}) or ()]
     used: set[tuple[str, int, str]] = set()
     diagnostics = _filter(config, diagnostics, used)
     diagnostics += _unused_suppressions(config, ctx, rules, unavailable, used)
