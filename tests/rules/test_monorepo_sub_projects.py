@@ -23,6 +23,7 @@ def _monorepo(root: Path) -> Path:
                                        '[project]\nname = "foo"\nversion = "0.1"\n'
                                        'dependencies = ["helper @ git+https://example.invalid/helper.git"]\n',
         "examples/foo/setup.py": NUMPY_SETUP.format(name="foo"),
+        "examples/foo/foo/__init__.py": "",
         # not projects of the repository: a test fixture, a git-ignored folder, an excluded one, tool settings
         "tests/fixtures/bad/setup.py": NUMPY_SETUP.format(name="bad"),
         "scratch/beta/setup.py": NUMPY_SETUP.format(name="beta"),
@@ -73,3 +74,19 @@ def test_a_single_project_is_unchanged(tmp_path: Path) -> None:
     (root / "setup.py").write_text(NUMPY_SETUP.format(name="single"))
     _, report = run_json(str(root), "--no-env", "--offline", "--select", "BLD001", env=environ(tmp_path))
     assert found(report, "BLD001") == [("setup.py", 1)]
+
+
+def test_twin_a_folder_whose_pyproject_only_lists_dependencies_is_no_sub_project(tmp_path: Path) -> None:
+    """pip-tools' examples/readme: a pyproject.toml that is pip-compile's input, with no code beside it.
+    Nobody builds it, so its hatchling default (no package named like the project) fails nothing."""
+    root = _monorepo(tmp_path / "repo")
+    readme = root / "examples" / "readme"
+    readme.mkdir(parents=True)
+    (readme / "pyproject.toml").write_text('[build-system]\nrequires = ["hatchling"]\n'
+                                           'build-backend = "hatchling.build"\n'
+                                           '[project]\nname = "my-cool-django-app"\nversion = "42"\n'
+                                           'dependencies = ["django"]\n')
+    (readme / "constraints.txt").write_text("django==4.2\n")
+    _, report = run_json(str(root), "--no-env", "--offline", "--select", "BLD", env=environ(tmp_path))
+    assert not [d for d in report["diagnostics"] if (d["path"] or "").startswith("examples/readme/")]
+    assert found(report, "BLD001") == [("examples/foo/setup.py", 1), ("projects/alpha/setup.py", 1)]

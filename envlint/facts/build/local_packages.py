@@ -98,8 +98,9 @@ MAX_SUB_PROJECTS = 200
 
 def sub_projects(ctx: Context, known: list[Path]) -> list[Path]:
     """Python projects below the root: folders of the project tree (which honours ``exclude`` and
-    ``.gitignore``) that hold their own setup.py or pyproject.toml, except those under test folders and
-    those already found as editable or local-directory installs."""
+    ``.gitignore``) that hold their own setup.py or pyproject.toml and Python code, except those under test
+    folders and those already found as editable or local-directory installs. A folder whose only
+    Python file is its build file is a dependency list (pip-tools' examples/readme), never built."""
     from envlint.facts import FactUnavailable
 
     try:
@@ -108,15 +109,31 @@ def sub_projects(ctx: Context, known: list[Path]) -> list[Path]:
         return []
     folders = sorted({rel.rpartition("/")[0] for rel in tree.files
                       if rel.rpartition("/")[2] in ("setup.py", "pyproject.toml") and "/" in rel})
+    with_code = _folders_with_code(tree.files) if folders else set()
     out: list[Path] = []
     for rel in folders:
         if TEST_DIRS & set(rel.split("/")):
+            continue
+        if rel not in with_code:  # a pyproject.toml that only lists dependencies (pip-compile's input): no package
             continue
         path = tree.path(rel)
         if not any(_same(path, k) for k in known):
             out.append(path)
         if len(out) >= MAX_SUB_PROJECTS:
             break
+    return out
+
+
+def _folders_with_code(files: tuple[str, ...] | list[str]) -> set[str]:
+    """Every folder that holds Python code below it, setup.py itself not counted."""
+    out: set[str] = set()
+    for rel in files:
+        folder, _, name = rel.rpartition("/")
+        if not name.endswith((".py", ".pyx")) or name == "setup.py":
+            continue
+        while folder and folder not in out:
+            out.add(folder)
+            folder = folder.rpartition("/")[0]
     return out
 
 
