@@ -76,14 +76,16 @@ def _csv(value: str | None) -> list[str] | None:
 def main(argv: list[str] | None = None, stdout: IO[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     out = stdout or sys.stdout
+    code: int | None = None
     try:
         if argv and argv[0] == "rule":
-            return _rule_command(argv[1:], out)
-        if argv and argv[0] == "rules":
-            return _rules_command(argv[1:], out)
-        if argv and argv[0] == "check":
-            argv = argv[1:]
-        return _check(check_parser().parse_args(argv), out)
+            code = _rule_command(argv[1:], out)
+        elif argv and argv[0] == "rules":
+            code = _rules_command(argv[1:], out)
+        else:
+            code = _check(check_parser().parse_args(argv[1:] if argv and argv[0] == "check" else argv), out)
+        out.flush()  # here, so that a reader that left is met below, not in Python's flush at exit
+        return code
     except ConfigError as exc:
         sys.stderr.write(f"envlint: error: {exc}\n")
         if exc.hint:
@@ -92,6 +94,18 @@ def main(argv: list[str] | None = None, stdout: IO[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("envlint: interrupted\n")
         return 130
+    except BrokenPipeError:  # `envlint rules | head`: the reader left; nothing more to say
+        _reader_left(out)
+        return EXIT_CLEAN if code is None else code
+
+
+def _reader_left(out: IO[str]) -> None:
+    """Point the closed stream at /dev/null, so that Python's own flush at exit raises nothing."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, out.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _check_selectors(config: Config, cli_values: dict[str, object]) -> None:
@@ -102,6 +116,10 @@ def _check_selectors(config: Config, cli_values: dict[str, object]) -> None:
     where = str(config.config_file) if config.config_file else "configuration"
     lists = [("select", config.select or []), ("extend-select", config.extend_select), ("ignore", config.ignore)]
     lists += [(f"per-path-ignores '{glob}'", codes) for glob, codes in config.per_path_ignores.items()]
+    if config.select == []:  # `--select ''`: a run that checks nothing must not pass as clean
+        source = "command line" if cli_values.get("select") is not None else where
+        raise ConfigError(f"{source}: 'select' names no rule, so nothing would be checked",
+                          hint="give codes or prefixes (e.g. --select BLD,SRC001), or leave 'select' out for all rules")
     for key, selectors in lists:
         for sel in selectors:
             if sel != "ALL" and not any(code.startswith(sel) for code in known):
@@ -142,6 +160,12 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
         problem = explicit_problem(args.prefix, args.python)
         if problem:
             raise ConfigError(problem)
+    if args.inspect is not None:
+        from envlint.facts.environment.inspect_report import check_report
+
+        problem = check_report(args.inspect)
+        if problem:
+            raise ConfigError(problem)
     config = load(root, cli_values, config_file=args.config, isolated=args.isolated,
                   paths=[p.resolve() for p in paths], python=args.python, prefix=args.prefix,
                   inspect=args.inspect, no_env=args.no_env, no_cache=args.no_cache,
@@ -170,11 +194,7 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
             reporter(report, out, options)
             out.flush()
         except BrokenPipeError:  # `envlint . | head`: the reader left; the exit status still counts
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            try:
-                os.dup2(devnull, out.fileno())
-            except (OSError, ValueError, AttributeError):
-                pass
+            _reader_left(out)
     if args.exit_zero:
         return EXIT_CLEAN
     level: Severity = config.fail_level

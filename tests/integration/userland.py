@@ -9,6 +9,7 @@ check what envlint does with it.
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -63,6 +64,12 @@ class Userland:
         """``envlint ARGS`` as a user types it (from the repository root unless ``cwd`` says otherwise)."""
         return subprocess.run([str(ENVLINT), *map(str, args)], cwd=cwd or self.repo, capture_output=True,
                               text=True, env={**self.env, **env}, timeout=timeout)
+
+    def run_piped_to_a_reader_that_left(self, *args: str | os.PathLike[str]) -> subprocess.CompletedProcess[str]:
+        """``envlint ARGS | true``: the reader is gone before envlint writes (as ``| head`` after its lines)."""
+        command = " ".join(shlex.quote(str(a)) for a in (ENVLINT, *args)) + " | true"
+        return subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=self.repo, capture_output=True,
+                              text=True, env=self.env, timeout=120)
 
     def venv(self, name: str = "venv") -> Path:
         """An empty real venv outside the repository."""
