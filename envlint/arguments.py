@@ -64,7 +64,7 @@ def check_parser() -> argparse.ArgumentParser:
                      help="output format: text for people, json (docs/json-output.md), sarif and github (docs/ci.md)")
     out.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report to FILE")
     out.add_argument("--quiet", "-q", action="store_true", help="only the findings")
-    out.add_argument("--statistics", action="store_true", help="print only a table of counts per rule")
+    out.add_argument("--statistics", action="store_true", help="print only a table of counts per rule (text format; nothing when clean)")
     out.add_argument("--color", choices=["auto", "always", "never"], default="auto",
                      help="colour in the text output (auto: only on a terminal, honouring NO_COLOR)")
     out.add_argument("--show-settings", action="store_true",

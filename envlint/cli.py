@@ -150,6 +150,10 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
         "offline": args.offline, "timeout": args.timeout, "cache-dir": args.cache_dir,
         "exclude": _csv(args.exclude), "extend-exclude": _csv(args.extend_exclude),
     }
+    if args.statistics and args.format != "text":
+        raise ConfigError(f"--statistics prints a table of counts, which --format {args.format} has no place for",
+                          hint="use --statistics with the text format, or count the diagnostics of the "
+                               f"{args.format} output")
     for opt in ("python", "prefix", "inspect", "config"):
         value = getattr(args, opt)
         if value is not None and not value.exists():

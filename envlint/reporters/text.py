@@ -108,7 +108,10 @@ def render(report: Report, stream: IO[str], options: Options) -> None:
 
 
 def _statistics(console: Console, report: Report) -> None:
+    """A count per rule, as ruff's --statistics: nothing at all when there is nothing to count."""
     counts = Counter((d.code, d.name, d.severity.value) for d in report.diagnostics)
+    if not counts:
+        return
     table = Table(show_header=True, header_style="bold", box=None)
     for col in ("count", "code", "name", "severity"):
         table.add_column(col, justify="right" if col == "count" else "left")

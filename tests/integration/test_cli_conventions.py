@@ -91,6 +91,14 @@ def test_statistics_prints_only_the_table_and_the_summary_comes_last(user: Userl
     assert github[-1] == "envlint: 1 problem"
 
 
+def test_statistics_of_a_clean_run_print_nothing_and_other_formats_refuse_it(user: Userland) -> None:
+    clean = user.run("services/api", "--no-env", "--offline", "--statistics", "--ignore", "DAT")
+    assert (clean.returncode, clean.stdout) == (0, "")
+    refused = user.run("services/api", "--no-env", "--offline", "--statistics", "--format", "json")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("envlint: error: --statistics prints a table of counts")
+
+
 def test_src002_on_a_wheel_url_names_the_distribution(user: Userland) -> None:
     (user.project / "requirements.txt").write_text(
         "https://files.example.invalid/Acme_Geo-1.2.0-cp311-cp311-manylinux_2_17_x86_64.whl\n")
