@@ -164,12 +164,6 @@ def _check(args: argparse.Namespace, out: IO[str]) -> int:
         problem = explicit_problem(args.prefix, args.python)
         if problem:
             raise ConfigError(problem)
-    if args.inspect is not None:
-        from envlint.facts.environment.inspect_report import check_report
-
-        problem = check_report(args.inspect)
-        if problem:
-            raise ConfigError(problem)
     config = load(root, cli_values, config_file=args.config, isolated=args.isolated,
                   paths=[p.resolve() for p in paths], python=args.python, prefix=args.prefix,
                   inspect=args.inspect, no_env=args.no_env, no_cache=args.no_cache,

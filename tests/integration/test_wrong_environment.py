@@ -60,22 +60,6 @@ def test_implicit_discovery_that_finds_nothing_is_a_skipped_line(user: Userland)
     assert os.path.basename(str(user.home)) not in proc.stderr
 
 
-def test_inspect_report_that_is_not_a_report(user: Userland) -> None:
-    """Found in review: a typo'd --inspect used to pass as "All checks passed" with the environment
-    rules silently skipped; it is a usage error like a wrong --prefix."""
-    (user.repo / "env.sh").write_text("export A=1\n")
-    _one_line_error(user.run("services/api", "--inspect", "env.sh"), "--inspect env.sh:", "is not valid JSON")
-    (user.repo / "other.json").write_text('{"version": "1"}\n')
-    _one_line_error(user.run("services/api", "--inspect", "other.json"), "is not a pip inspect report")
-
-
-def test_twin_a_real_inspect_report_runs(user: Userland) -> None:
-    (user.repo / "laptop.json").write_text('{"version": "1", "pip_version": "24.0", "installed": [], '
-                                           '"environment": {"python_full_version": "3.11.7"}}\n')
-    proc = user.run("services/api", "--inspect", "laptop.json", "--offline")
-    assert proc.returncode in (0, 1), proc.stderr
-
-
 def test_an_empty_select_is_a_usage_error_not_a_clean_run(user: Userland) -> None:
     proc = user.run("services/api", "--no-env", "--select", "")
     assert proc.returncode == 2 and "names no rule" in proc.stderr and proc.stdout == ""

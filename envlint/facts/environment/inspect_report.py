@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,19 +22,7 @@ from envlint.facts.formats.text import open_regular
 MAX_REPORT_BYTES = 64 * 1024 * 1024
 
 
-def check_report(report: Path) -> str | None:
-    """Why ``--inspect REPORT`` names no usable report (None when it does): an explicit choice that is
-    wrong is a usage error, as for ``--prefix`` and ``--python``. The parsed report is kept for the run."""
-    try:
-        _load(report)
-    except FactUnavailable as exc:
-        return f"--inspect {report}: {exc.reason}"
-    return None
-
-
-@functools.lru_cache(maxsize=1)
 def _load(report: Path) -> dict:
-    """The parsed report (the last one asked for is kept: the CLI checks it, then the fact reads it)."""
     try:
         with open_regular(report) as fh:  # a FIFO or a device (/dev/zero) is refused, never read
             raw = fh.read(MAX_REPORT_BYTES + 1)
