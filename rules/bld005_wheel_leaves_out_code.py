@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.build.model import (ImportedCodeLeftOut, IncludeMissesSubpackages, NoPythonCode, Selection,
+from envlint.facts.wheel_build.model import (ImportedCodeLeftOut, IncludeMissesSubpackages, NoPythonCode, Selection,
                                        SubpackageNotListed, SubpackageWithoutInit)
 from envlint.facts.formats.setup_py import FindPackages
 from envlint.facts.project.model import LocalPackage, WheelGap

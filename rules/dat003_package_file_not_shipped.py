@@ -38,7 +38,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from envlint.diagnostics import Finding, Severity
-from envlint.facts.build.model import (BackendLeavesOut, HatchlingGitignored, OutsidePackages, PdmNotSelected,
+from envlint.facts.wheel_build.model import (BackendLeavesOut, HatchlingGitignored, OutsidePackages, PdmNotSelected,
                                        SetuptoolsNotPackageData, UvExcluded)
 from envlint.facts.project.model import LeftOut, LocalPackage
 from envlint.registry import rule

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from envlint.diagnostics import Finding
-from envlint.facts.build.model import (BackendNotProvided, FlitFindsNoModule, HatchlingFindsNoPackage,
+from envlint.facts.wheel_build.model import (BackendNotProvided, FlitFindsNoModule, HatchlingFindsNoPackage,
                                        MissingKey, NoBuildFiles, NotAList, NotARequirementString,
                                        NotAString, NotATable, PoetryFindsNoPackage, SetuptoolsFlatLayoutAmbiguous,
                                        SetuptoolsPackageDirMissing, SourceMissing, UnparsableBuildFile,

@@ -60,8 +60,8 @@ def test_explicit_includes_are_not_guessed(tmp_path: Path) -> None:
 
 def test_pdm_src_layout_prediction_matches_a_real_build(tmp_path: Path) -> None:
     from envlint.diagnostics import Problems
-    from envlint.facts.build.package_source import load
-    from envlint.facts.build.prediction import predict
+    from envlint.facts.wheel_build.package_source import load
+    from envlint.facts.wheel_build.prediction import predict
 
     project = _pdm_project(tmp_path / "p", {"src/sales/__init__.py": READS_NEXT_TO_CODE, "src/sales/rates.csv": "a\n",
                                              "src/sales/io/__init__.py": "", "src/sales/io/csv.py": "X = 1\n",
@@ -129,8 +129,8 @@ def test_configured_module_name_and_namespace(tmp_path: Path) -> None:
 
 def test_uv_build_src_layout_prediction_matches_a_real_build(tmp_path: Path) -> None:
     from envlint.diagnostics import Problems
-    from envlint.facts.build.package_source import load
-    from envlint.facts.build.prediction import predict
+    from envlint.facts.wheel_build.package_source import load
+    from envlint.facts.wheel_build.prediction import predict
 
     project = _uv_build_project(tmp_path / "p", {"src/sales_report/__init__.py": READS_NEXT_TO_CODE,
                                                   "src/sales_report/rates.csv": "a,b\n",
@@ -347,8 +347,8 @@ REAL = {
 def _predicted(project: Path) -> set[str]:
     """Wheel paths of the files the prediction ships: package contents and top-level modules."""
     from envlint.diagnostics import Problems
-    from envlint.facts.build.package_source import load
-    from envlint.facts.build.prediction import predict
+    from envlint.facts.wheel_build.package_source import load
+    from envlint.facts.wheel_build.prediction import predict
 
     prediction = predict(load(project, Problems()))
     plan = prediction.plan
@@ -378,8 +378,8 @@ def test_the_prediction_matches_a_real_build(tmp_path: Path, case: str) -> None:
 def test_uv_build_refuses_what_envlint_reports(tmp_path: Path, case: str) -> None:
     """BLD002's prediction against the real backend: envlint reports it, and the build does fail."""
     from envlint.diagnostics import Problems
-    from envlint.facts.build.package_source import load
-    from envlint.facts.build.prediction import predict
+    from envlint.facts.wheel_build.package_source import load
+    from envlint.facts.wheel_build.prediction import predict
 
     if case == "missing":
         project = _project(tmp_path / "p", "uv", {"sales_report/__init__.py": ""})  # at the root, not in src/

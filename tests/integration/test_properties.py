@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from packaging.version import Version
 
 from envlint.diagnostics import Problems
-from envlint.facts.build import package_source
-from envlint.facts.build.local_packages import analyse
+from envlint.facts.wheel_build import package_source
+from envlint.facts.wheel_build.local_packages import analyse
 from envlint.facts.code.data_reads import scan_bytes
 from envlint.facts.environment import reader as environment
 from envlint.facts.environment.import_map import from_environment
@@ -583,7 +583,7 @@ def _use_environment(env: environment.Environment, root: Path) -> None:
         _ = (dist.url, dist.vcs_info, dist.archive_info, dist.dir_info, dist.is_local_directory,
              dist.is_direct_reference, dist.built_locally, dist.platform_tags)
     list(applicable_requirements(env, TARGET))
-    from envlint.facts.build.local_packages import discover
+    from envlint.facts.wheel_build.local_packages import discover
 
     discover(root, package_source.PackageSource(root), env)
 

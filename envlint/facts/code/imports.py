@@ -10,8 +10,8 @@ Positions are those of the name as written: the dotted name of each ``import`` a
 ``from`` import (the statement itself for ``from . import x``), with 1-based columns in characters.
 
 Used by setup.py's reader (:mod:`envlint.facts.formats.setup_py`), the build-time import follower
-(:mod:`envlint.facts.build.build_imports`) and BLD005's search for importers of left-out code
-(:mod:`envlint.facts.build.wheel_gaps`); those used a libcst walk, a second ``ast`` walk and a line
+(:mod:`envlint.facts.wheel_build.build_imports`) and BLD005's search for importers of left-out code
+(:mod:`envlint.facts.wheel_build.wheel_gaps`); those used a libcst walk, a second ``ast`` walk and a line
 regex (which also matched ``import x`` inside strings and docstrings). Text that the host's ``ast``
 cannot parse has no imports (:func:`find_imports` returns None): a module that does not parse fails on
 the workers anyway, and the callers report the syntax error themselves; syntax newer than the host's

@@ -2,7 +2,7 @@
 
 Values come from tomllib, positions from :mod:`envlint.facts.formats.toml`. Problems that stop a wheel
 build (no ``requires``, an invalid requirement string, ``[project]`` without a name or version)
-are collected as neutral facts (:mod:`envlint.facts.build.model`) that BLD002 words; a TOML syntax
+are collected as neutral facts (:mod:`envlint.facts.wheel_build.model`) that BLD002 words; a TOML syntax
 error is also an input error (EL001).
 """
 
@@ -16,7 +16,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from envlint.diagnostics import Problems
 from envlint.facts.formats import toml as toml_doc
-from envlint.facts.build.model import (MissingKey, NotAList, NotARequirementString, NotAString,
+from envlint.facts.wheel_build.model import (MissingKey, NotAList, NotARequirementString, NotAString,
                                        NotATable, UnparsableBuildFile, UnparsableRequirement)
 from envlint.facts.project.model import BuildFailure, DeclaredRequirement, IndexSetting, Position
 from envlint.facts.formats.text import read_text

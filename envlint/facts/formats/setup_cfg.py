@@ -14,7 +14,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from envlint.diagnostics import Problems
 from envlint.facts.formats import ini as ini_doc
-from envlint.facts.build.model import UnparsableBuildFile, UnparsableRequirement
+from envlint.facts.wheel_build.model import UnparsableBuildFile, UnparsableRequirement
 from envlint.facts.project.model import BuildFailure, DeclaredRequirement, Position, setuptools_extra
 from envlint.facts.formats.setup_py import FindPackages
 from envlint.facts.formats.text import read_text

@@ -18,8 +18,8 @@ from packaging.requirements import InvalidRequirement, Requirement
 from envlint.diagnostics import Problems
 from envlint.facts.formats import environment_yml
 from envlint.facts.project import index_config
-from envlint.facts.build import local_packages
-from envlint.facts.build import package_source
+from envlint.facts.wheel_build import local_packages
+from envlint.facts.wheel_build import package_source
 from envlint.facts.formats import requirements as requirements_file
 from envlint.facts.project.model import DeclaredRequirement, IndexSetting, Position, Project, setuptools_extra
 from envlint.facts.formats.setup_py import DYNAMIC, SetupPy

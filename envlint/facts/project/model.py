@@ -97,7 +97,7 @@ class IndexSetting:
 @dataclass(frozen=True)
 class BuildFailure:
     """Base of the neutral facts that say why a local package does not build as a wheel (BLD002 words
-    them). The kinds are in :mod:`envlint.facts.build.model`."""
+    them). The kinds are in :mod:`envlint.facts.wheel_build.model`."""
 
     where: Position
 
@@ -105,7 +105,7 @@ class BuildFailure:
 @dataclass(frozen=True)
 class WheelGap:
     """Base of the neutral facts that say which Python code a local package's wheel leaves out (BLD005
-    words them). The kinds are in :mod:`envlint.facts.build.model`."""
+    words them). The kinds are in :mod:`envlint.facts.wheel_build.model`."""
 
     where: Position
 
@@ -113,7 +113,7 @@ class WheelGap:
 @dataclass(frozen=True)
 class LeftOut:
     """Base of the neutral facts that say why a wheel leaves a file out, and by which setting (DAT003
-    words them). The kinds are in :mod:`envlint.facts.build.model`."""
+    words them). The kinds are in :mod:`envlint.facts.wheel_build.model`."""
 
     file: str
     """The file, relative to the package's source root."""

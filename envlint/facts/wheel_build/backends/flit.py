@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from envlint.facts.build.model import BackendLeavesOut, FlitFindsNoModule
-from envlint.facts.build.package_source import PackageSource
-from envlint.facts.build.wheel_plan import Prediction, WheelPlan, rel
+from envlint.facts.wheel_build.model import BackendLeavesOut, FlitFindsNoModule
+from envlint.facts.wheel_build.package_source import PackageSource
+from envlint.facts.wheel_build.wheel_plan import Prediction, WheelPlan, rel
 from envlint.facts.project.model import LeftOut
 
 NAME = "flit"

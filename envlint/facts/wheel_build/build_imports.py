@@ -18,9 +18,9 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from envlint.diagnostics import Problems
-from envlint.facts.build import build_time
-from envlint.facts.build.model import BackendNotProvided
-from envlint.facts.build.package_source import PackageSource
+from envlint.facts.wheel_build import build_time
+from envlint.facts.wheel_build.model import BackendNotProvided
+from envlint.facts.wheel_build.package_source import PackageSource
 from envlint.facts.code.imports import ImportRef, find_imports
 from envlint.facts.environment.import_map import ImportMap, curated, is_stdlib
 from envlint.facts.formats.text import read_text

@@ -10,9 +10,9 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from envlint.facts.build.model import UvExcluded, UvModuleMissing, UvNamespaceDirMissing, UvNamespaceParentHasInit
-from envlint.facts.build.package_source import PackageSource
-from envlint.facts.build.wheel_plan import Prediction, WheelPlan, rel
+from envlint.facts.wheel_build.model import UvExcluded, UvModuleMissing, UvNamespaceDirMissing, UvNamespaceParentHasInit
+from envlint.facts.wheel_build.package_source import PackageSource
+from envlint.facts.wheel_build.wheel_plan import Prediction, WheelPlan, rel
 from envlint.facts.formats.manifest_in import glob_regex
 from envlint.facts.project.model import BuildFailure, LeftOut
 

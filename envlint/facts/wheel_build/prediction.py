@@ -1,17 +1,17 @@
 """Which files a local package's wheel will hold, predicted statically by its backend's module.
 
-The backend modules live in :mod:`envlint.facts.build.backends` (one per backend, picked by the
-registry there); BLD005's gap-finding is in :mod:`envlint.facts.build.wheel_gaps`.
+The backend modules live in :mod:`envlint.facts.wheel_build.backends` (one per backend, picked by the
+registry there); BLD005's gap-finding is in :mod:`envlint.facts.wheel_build.wheel_gaps`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from envlint.facts.build import backends
-from envlint.facts.build.model import BackendLeavesOut, OutsidePackages
-from envlint.facts.build.package_source import PackageSource
-from envlint.facts.build.wheel_plan import Prediction, WheelPlan, rel
+from envlint.facts.wheel_build import backends
+from envlint.facts.wheel_build.model import BackendLeavesOut, OutsidePackages
+from envlint.facts.wheel_build.package_source import PackageSource
+from envlint.facts.wheel_build.wheel_plan import Prediction, WheelPlan, rel
 from envlint.facts.project.model import LeftOut
 
 

@@ -4,7 +4,7 @@ Each backend module exposes:
 
 - ``NAME``: the backend as findings name it (``WheelPlan.backend``);
 - ``predict(source: PackageSource) -> Prediction``: the files its wheel will hold (a
-  :class:`~envlint.facts.build.wheel_plan.WheelPlan`), or the neutral facts of a selection it refuses
+  :class:`~envlint.facts.wheel_build.wheel_plan.WheelPlan`), or the neutral facts of a selection it refuses
   (BLD002); ``Prediction(None)`` when the selection cannot be known without running the build;
 - ``left_out(plan, file, package, directory) -> LeftOut``: why a file inside the shipped package
   ``package`` (at ``directory``) is not in the wheel, by which of its settings.

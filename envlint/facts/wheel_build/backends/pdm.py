@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from envlint.facts.build.model import PdmNotSelected
-from envlint.facts.build.package_finder import MAX_FILES
-from envlint.facts.build.package_source import PackageSource
-from envlint.facts.build.wheel_plan import Prediction, WheelPlan, rel, within
+from envlint.facts.wheel_build.model import PdmNotSelected
+from envlint.facts.wheel_build.package_finder import MAX_FILES
+from envlint.facts.wheel_build.package_source import PackageSource
+from envlint.facts.wheel_build.wheel_plan import Prediction, WheelPlan, rel, within
 from envlint.facts.project.model import LeftOut
 
 NAME = "pdm-backend"

@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Problems, Skipped
-from envlint.facts.build import package_source
-from envlint.facts.build.model import NoBuildFiles, SourceMissing
+from envlint.facts.wheel_build import package_source
+from envlint.facts.wheel_build.model import NoBuildFiles, SourceMissing
 from envlint.facts.project.model import DataRead, LocalPackage, Position
 from envlint.facts.formats.text import MAX_MODULE_BYTES, read_text
 
 if TYPE_CHECKING:
     from envlint.facts import Context
     from envlint.facts.environment.import_map import ImportMap
-    from envlint.facts.build.wheel_plan import WheelPlan
+    from envlint.facts.wheel_build.wheel_plan import WheelPlan
     from envlint.facts.environment.distribution import Distribution
     from envlint.facts.environment.reader import Environment
     from envlint.facts.target import Target
@@ -166,9 +166,9 @@ def analyse(origin: str, root: Path, dist: Distribution | None, source: package_
             environment: Environment | None, target: Target | None, import_map: Callable[[], ImportMap],
             problems: Problems) -> LocalPackage:
     # The analysers (packaging, libcst for setup.py) load only when there is a local package.
-    from envlint.facts.build import build_imports as build_analysis
-    from envlint.facts.build import prediction as wheel_prediction
-    from envlint.facts.build import wheel_gaps
+    from envlint.facts.wheel_build import build_imports as build_analysis
+    from envlint.facts.wheel_build import prediction as wheel_prediction
+    from envlint.facts.wheel_build import wheel_gaps
 
     name = dist.canonical_name if dist is not None else None
     common = dict(origin=origin, version=dist.version if dist is not None else None,
@@ -220,8 +220,8 @@ def _module_name(path: Path, plan: WheelPlan) -> str:
 
 
 def data_reads(plan: WheelPlan, problems: Problems, package: str | None) -> list[DataRead]:
-    from envlint.facts.build.prediction import left_out
-    from envlint.facts.build.wheel_plan import is_test_file, walk_files
+    from envlint.facts.wheel_build.prediction import left_out
+    from envlint.facts.wheel_build.wheel_plan import is_test_file, walk_files
     from envlint.facts.code import package_reads
 
     out: list[DataRead] = []

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from envlint.facts.build.model import HatchlingFindsNoPackage, HatchlingGitignored
-from envlint.facts.build.package_source import PackageSource
-from envlint.facts.build.wheel_plan import Prediction, WheelPlan, rel
+from envlint.facts.wheel_build.model import HatchlingFindsNoPackage, HatchlingGitignored
+from envlint.facts.wheel_build.package_source import PackageSource
+from envlint.facts.wheel_build.wheel_plan import Prediction, WheelPlan, rel
 from envlint.facts.formats.text import read_text
 from envlint.facts.project.model import LeftOut
 

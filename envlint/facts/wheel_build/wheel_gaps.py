@@ -13,11 +13,11 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from envlint.facts.build.model import (ImportedCodeLeftOut, IncludeMissesSubpackages, NoPythonCode,
+from envlint.facts.wheel_build.model import (ImportedCodeLeftOut, IncludeMissesSubpackages, NoPythonCode,
                                        SubpackageNotListed, SubpackageWithoutInit)
-from envlint.facts.build.package_finder import FLAT_EXCLUDE_MODULES, find_packages
-from envlint.facts.build.package_source import PackageSource
-from envlint.facts.build.wheel_plan import WheelPlan, has_python, is_test_file, rel, within
+from envlint.facts.wheel_build.package_finder import FLAT_EXCLUDE_MODULES, find_packages
+from envlint.facts.wheel_build.package_source import PackageSource
+from envlint.facts.wheel_build.wheel_plan import WheelPlan, has_python, is_test_file, rel, within
 from envlint.facts.code.imports import find_imports
 from envlint.facts.formats.setup_py import FindPackages
 from envlint.facts.formats.text import is_file, read_text

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from envlint.diagnostics import Problems
-from envlint.facts.build.backends import REGISTRY
-from envlint.facts.build.model import UnparsableBuildFile
+from envlint.facts.wheel_build.backends import REGISTRY
+from envlint.facts.wheel_build.model import UnparsableBuildFile
 from envlint.facts.project.model import BuildFailure, Position
 from envlint.facts.formats.text import not_a_file, read_text
 
@@ -54,7 +54,7 @@ class PackageSource:
 
     @property
     def family(self) -> str:
-        """The module of :mod:`envlint.facts.build.backends` that predicts this backend's wheel, or 'other'."""
+        """The module of :mod:`envlint.facts.wheel_build.backends` that predicts this backend's wheel, or 'other'."""
         return REGISTRY.get(self.backend_module, "other")
 
     @property

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from envlint.facts.build.model import SetuptoolsFlatLayoutAmbiguous, SetuptoolsNotPackageData, SetuptoolsPackageDirMissing
-from envlint.facts.build.package_finder import find_modules, find_packages, top_level
-from envlint.facts.build.package_source import PackageSource
-from envlint.facts.build.wheel_plan import Prediction, WheelPlan, dir_files, rel, walk_files
+from envlint.facts.wheel_build.model import SetuptoolsFlatLayoutAmbiguous, SetuptoolsNotPackageData, SetuptoolsPackageDirMissing
+from envlint.facts.wheel_build.package_finder import find_modules, find_packages, top_level
+from envlint.facts.wheel_build.package_source import PackageSource
+from envlint.facts.wheel_build.wheel_plan import Prediction, WheelPlan, dir_files, rel, walk_files
 from envlint.facts.formats.manifest_in import evaluate as evaluate_manifest
 from envlint.facts.formats.setup_py import DYNAMIC, FindPackages
 from envlint.facts.formats.text import read_text

@@ -2,7 +2,7 @@
 
 A plan lists the shipped packages (with their directories) and top-level modules, and answers for
 any file of the tree whether the wheel holds it (:meth:`WheelPlan.includes`). The backends under
-:mod:`envlint.facts.build.backends` fill it; :mod:`envlint.facts.build.prediction` picks the backend.
+:mod:`envlint.facts.wheel_build.backends` fill it; :mod:`envlint.facts.wheel_build.prediction` picks the backend.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from envlint.facts.build.model import Selection
-from envlint.facts.build.package_finder import MAX_FILES, find_packages
+from envlint.facts.wheel_build.model import Selection
+from envlint.facts.wheel_build.package_finder import MAX_FILES, find_packages
 from envlint.facts.formats.manifest_in import glob_regex
 from envlint.facts.formats.setup_py import FindPackages
 from envlint.facts.project.model import BuildFailure, Position
@@ -39,11 +39,11 @@ class WheelPlan:
     where: Position
     """Where the file selection is configured (or the file that implies it)."""
     setting: str = ""
-    """The setting that selects the files, as written (see :class:`~envlint.facts.build.model.Selection`)."""
+    """The setting that selects the files, as written (see :class:`~envlint.facts.wheel_build.model.Selection`)."""
     default: str = ""
     """Which default of the backend selects them, when no setting does."""
     found: str = ""
-    """What the default found (see :class:`~envlint.facts.build.model.Selection`)."""
+    """What the default found (see :class:`~envlint.facts.wheel_build.model.Selection`)."""
     base: str = ""
     """Where the default looks, relative to the package root."""
     whole_dirs: bool = False
